@@ -1,0 +1,49 @@
+"""Who may reach which URL.
+
+Everything is staff-only unless its URL name is in one of the two lists below, and every staff view
+declares the one permission it needs with :func:`staff_view`. DenyByDefaultMiddleware enforces
+both; a test walks the URL resolver so that no URL escapes the lists or the matrix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from rightsdesk.accounts.permissions import Permission
+
+# Pages anyone may open, signed in or not.
+PUBLIC_URL_NAMES: frozenset[str] = frozenset(
+    {
+        "healthz",
+        "unknown-language",
+        "core:home",
+        "core:cover-tracks",
+    }
+)
+
+# Staff pages reachable before a sign-in is complete: the sign-in itself and enrolment.
+SIGN_IN_URL_NAMES: frozenset[str] = frozenset(
+    {
+        "accounts:login",
+        "accounts:enrol",
+    }
+)
+
+ViewFunc = TypeVar("ViewFunc", bound=Callable[..., object])
+
+PERMISSION_ATTRIBUTE = "rightsdesk_permission"
+
+
+def staff_view(permission: Permission) -> Callable[[ViewFunc], ViewFunc]:
+    """Declare the permission a staff view needs. A staff view without one answers 404."""
+
+    def mark(view: ViewFunc) -> ViewFunc:
+        setattr(view, PERMISSION_ATTRIBUTE, permission)
+        return view
+
+    return mark
+
+
+def required_permission(view: object) -> Permission | None:
+    return getattr(view, PERMISSION_ATTRIBUTE, None)

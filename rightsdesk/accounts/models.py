@@ -1,0 +1,84 @@
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from rightsdesk.accounts.permissions import Permission, Role, role_has_permission
+
+USERNAME_PATTERN = r"^[a-z0-9][a-z0-9._-]{1,38}[a-z0-9]$"
+
+username_validator = RegexValidator(
+    USERNAME_PATTERN,
+    _("Use 3 to 40 lower-case letters, digits, dots, dashes or underscores."),
+)
+
+
+class StaffMemberManager(BaseUserManager["StaffMember"]):
+    def get_by_natural_key(self, username: str | None) -> StaffMember:
+        return self.get(username=(username or "").strip().lower())
+
+    def create_user(self, username: str, password: str | None = None, **extra: Any) -> StaffMember:
+        raise NotImplementedError("use rightsdesk.accounts.services.staff_member_create")
+
+
+class StaffMember(AbstractBaseUser):
+    """A member of the team. There are no superusers: what a member may do comes from the role."""
+
+    username = models.CharField(
+        _("username"), max_length=40, unique=True, validators=[username_validator]
+    )
+    display_name = models.CharField(_("display name"), max_length=150, blank=True)
+    email = models.EmailField(_("email address"), blank=True)
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects: ClassVar[StaffMemberManager] = StaffMemberManager()  # type: ignore[assignment]
+
+    USERNAME_FIELD = "username"
+    REQUIRED_FIELDS: ClassVar[list[str]] = ["role"]
+
+    class Meta:
+        ordering = ["username"]
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    def has_permission(self, permission: Permission) -> bool:
+        return self.is_active and role_has_permission(self.role, permission)
+
+
+class TotpDevice(models.Model):
+    """A member's authenticator. The seed is encrypted under a key kept outside the database."""
+
+    member = models.OneToOneField(StaffMember, on_delete=models.CASCADE, related_name="totp")
+    encrypted_seed = models.BinaryField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    # The newest time step a code was accepted for; anything at or before it is a replay.
+    last_used_step = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"TOTP for {self.member_id}"
+
+    @property
+    def confirmed(self) -> bool:
+        return self.confirmed_at is not None
+
+
+class LoginThrottle(models.Model):
+    """Failed sign-ins under one key: an HMAC of an account name, or of a client address.
+
+    Only the keyed hash is stored, never the name or the address itself.
+    """
+
+    key = models.CharField(max_length=80, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    last_failure_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.key

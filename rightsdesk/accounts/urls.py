@@ -1,0 +1,13 @@
+from django.urls import path
+
+from rightsdesk.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("sign-in/", views.sign_in, name="login"),
+    path("sign-in/authenticator/", views.enrol, name="enrol"),
+    path("sign-out/", views.sign_out, name="logout"),
+    path("members/", views.members, name="members"),
+]

@@ -1,0 +1,146 @@
+from __future__ import annotations
+
+import time
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from rightsdesk.accounts import selectors, services, totp
+from rightsdesk.accounts.access import staff_view
+from rightsdesk.accounts.forms import EnrolmentForm, SignInForm
+from rightsdesk.accounts.middleware import SEEN_AT, VERIFIED_AT
+from rightsdesk.accounts.models import StaffMember
+from rightsdesk.accounts.permissions import PERMISSION_LABELS, ROLE_PERMISSIONS, Permission, Role
+
+PENDING = "staff_pending_enrolment"
+
+
+def _next_url(request: HttpRequest) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("accounts:dashboard")
+
+
+def _complete_sign_in(request: HttpRequest, member: StaffMember) -> HttpResponse:
+    next_url = _next_url(request)
+    request.session.pop(PENDING, None)
+    login(request, member, backend="django.contrib.auth.backends.ModelBackend")
+    now = time.time()
+    request.session[VERIFIED_AT] = now
+    request.session[SEEN_AT] = now
+    return HttpResponseRedirect(next_url)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        return redirect("accounts:dashboard")
+    form = SignInForm(request.POST or None)
+    error = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.staff_sign_in(
+                username=form.cleaned_data["username"],
+                password=form.cleaned_data["password"],
+                code=form.cleaned_data["code"],
+                client_address=request.META.get(settings.CLIENT_ADDRESS_HEADER, ""),
+            )
+        except services.SignInThrottled as throttled:
+            error = ngettext(
+                "Too many attempts. Please wait %(seconds)d second and try again.",
+                "Too many attempts. Please wait %(seconds)d seconds and try again.",
+                throttled.wait_seconds,
+            ) % {"seconds": throttled.wait_seconds}
+        except services.SignInFailed:
+            error = _("The username, password or code is not correct.")
+        else:
+            if not result.needs_enrolment:
+                return _complete_sign_in(request, result.member)
+            request.session.cycle_key()
+            request.session[PENDING] = {"member": result.member.pk, "at": time.time()}
+            next_url = _next_url(request)
+            return HttpResponseRedirect(f"{reverse('accounts:enrol')}?{urlencode({'next': next_url})}")
+        # Keep the username; never send a password or a code back to the browser.
+        form = SignInForm(initial={"username": form.cleaned_data["username"]})
+    context = {"form": form, "error": error, "next": request.POST.get("next") or request.GET.get("next", "")}
+    return render(request, "accounts/sign_in.html", context)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def enrol(request: HttpRequest) -> HttpResponse:
+    pending = request.session.get(PENDING) or {}
+    started = pending.get("at", 0)
+    member = selectors.pending_member(pending.get("member"))
+    if member is None or time.time() - started > settings.LOGIN_PENDING_SECONDS:
+        request.session.pop(PENDING, None)
+        messages.info(request, _("Please sign in with your username and password first."))
+        return redirect("accounts:login")
+    form = EnrolmentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.totp_enrolment_confirm(member=member, code=form.cleaned_data["code"])
+        except services.EnrolmentCodeInvalid:
+            form.add_error(
+                "code",
+                _("That code is not right. Check that your phone's clock is correct and try again."),
+            )
+        else:
+            messages.success(request, _("Two-factor sign-in is set up."))
+            return _complete_sign_in(request, member)
+    seed, uri = services.totp_enrolment_details(member=member)
+    context = {
+        "form": form,
+        "qr": totp.qr_code(uri),
+        "seed": totp.format_seed_for_humans(seed),
+        "next": request.GET.get("next", ""),
+    }
+    return render(request, "accounts/enrol.html", context)
+
+
+@require_POST
+@staff_view(Permission.DASHBOARD_VIEW)
+def sign_out(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, _("You are signed out."))
+    return redirect("accounts:login")
+
+
+@never_cache
+@staff_view(Permission.DASHBOARD_VIEW)
+def dashboard(request: HttpRequest) -> HttpResponse:
+    member = request.user
+    assert isinstance(member, StaffMember)
+    role = Role(member.role)
+    permissions = [PERMISSION_LABELS[p] for p in Permission if p in ROLE_PERMISSIONS[role]]
+    return render(
+        request,
+        "accounts/dashboard.html",
+        {"member": member, "role": role, "permissions": permissions},
+    )
+
+
+@never_cache
+@staff_view(Permission.STAFF_MANAGE)
+def members(request: HttpRequest) -> HttpResponse:
+    member = request.user
+    assert isinstance(member, StaffMember)
+    return render(
+        request,
+        "accounts/members.html",
+        {"members": selectors.staff_members_visible_to(member)},
+    )

@@ -1,0 +1,68 @@
+"""Request-wide protections that do not depend on who is signed in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import translation
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+
+def _request_too_large(request: HttpRequest) -> HttpResponse:
+    # This runs before LocaleMiddleware, so pick the language from the URL ourselves.
+    language = translation.get_language_from_path(request.path_info) or settings.LANGUAGE_CODE
+    with translation.override(language):
+        response = render(
+            request,
+            "core/413.html",
+            {"limit_megabytes": round(settings.MAX_REQUEST_BYTES / (1024 * 1024), 1)},
+            status=413,
+        )
+    # The body was not read; the connection cannot be reused safely.
+    response["Connection"] = "close"
+    return response
+
+
+class RequestSizeLimitMiddleware:
+    """Answers 413 with a translated page when a body is larger than MAX_REQUEST_BYTES.
+
+    The declared length is checked before anything reads the body; a body without a length that
+    turns out too large is caught when Django raises RequestDataTooBig.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            declared = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            declared = 0
+        if declared > settings.MAX_REQUEST_BYTES:
+            return _request_too_large(request)
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if isinstance(exception, RequestDataTooBig):
+            return _request_too_large(request)
+        return None
+
+
+class PrivacyHeadersMiddleware:
+    """Headers Django does not set itself: Permissions-Policy, and no caching of staff pages."""
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            response.headers["Cache-Control"] = "no-store"
+        return response

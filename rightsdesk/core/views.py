@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.urls import Resolver404, resolve
+from django.views.decorators.http import require_GET
+
+from rightsdesk.core.selectors import system_health
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/home.html")
+
+
+@require_GET
+def cover_tracks(request: HttpRequest) -> HttpResponse:
+    return render(request, "core/cover_tracks.html")
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    health = system_health(heartbeat_seconds=settings.WORKER_HEARTBEAT_SECONDS)
+    if not health.database_ok:
+        migrations = "unknown"
+    else:
+        migrations = "applied" if health.migrations_pending == 0 else "pending"
+    body = {
+        "status": ("ok" if health.worker_ok else "degraded") if health.healthy else "failing",
+        "database": "ok" if health.database_ok else "unreachable",
+        "migrations": migrations,
+        "migrations_pending": health.migrations_pending,
+        "worker": {
+            "status": "ok" if health.worker_ok else "stale",
+            "heartbeat_age_seconds": (
+                None
+                if health.worker_heartbeat_age is None
+                else round(health.worker_heartbeat_age, 1)
+            ),
+        },
+    }
+    response = JsonResponse(body, status=200 if health.healthy else 503)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def unknown_language(request: HttpRequest, code: str, rest: str) -> HttpResponse:
+    """``/xx/page`` with a language we do not ship: the same page in the default language."""
+    target = f"/{settings.LANGUAGE_CODE}/{rest}"
+    try:
+        resolve(target)
+    except Resolver404:
+        raise Http404 from None
+    query = request.META.get("QUERY_STRING", "")
+    return HttpResponseRedirect(f"{target}?{query}" if query else target)

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from rightsdesk.demo import data
+
+
+class Command(BaseCommand):
+    help = "Load the demo data set (one staff account per role) and print how to sign in."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--code",
+            metavar="USERNAME",
+            help="Print the current two-factor code of a demo account instead.",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["code"]:
+            try:
+                self.stdout.write(data.demo_current_code(options["code"]))
+            except data.NotADemoAccount:
+                raise CommandError(f"{options['code']} is not a demo account") from None
+            return
+        try:
+            accounts = data.demo_load()
+        except data.RealInstallation:
+            raise CommandError(
+                "this installation has real staff accounts; demo data is not loaded into it"
+            ) from None
+        self.stdout.write("Demo staff accounts (for trying rightsdesk only, never in production):")
+        for account in accounts:
+            self.stdout.write(
+                f"\n  {account.role.label}\n"
+                f"    username: {account.username}\n"
+                f"    password: {account.password}\n"
+                f"    authenticator: {account.enrolment_uri}"
+            )
+        self.stdout.write(
+            "\nSign in at /en/staff/sign-in/ with a username, its password and a code from an "
+            "authenticator app\n(add the otpauth:// link above to it), or print the current code "
+            "with:\n  .venv/bin/python -m rightsdesk demo --code demo-coordinator\n"
+        )

@@ -1,0 +1,247 @@
+"""Django settings, read from the environment through :mod:`rightsdesk.config`.
+
+Defaults are the production-safe choice; a developer turns conveniences on explicitly
+(``RIGHTSDESK_DEBUG=1``). See docs/operations.md for every variable.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import dj_database_url
+from django.utils.csp import CSP
+from django.utils.translation import gettext_lazy as _
+
+from rightsdesk.config import Config, ConfigError, new_token
+from rightsdesk.crypto.server_secrets import new_server_key
+
+config = Config()
+
+BASE_DIR = Path(__file__).resolve().parent
+DATA_DIR = config.data_dir()
+
+DEBUG = config.flag("RIGHTSDESK_DEBUG", False)
+SECRET_KEY = config.secret("RIGHTSDESK_SECRET_KEY", filename="secret_key", generate=new_token)
+# Encrypts TOTP seeds; kept outside the database so that a dump of it reveals no seed.
+TOTP_ENCRYPTION_KEY = config.secret(
+    "RIGHTSDESK_TOTP_KEY", filename="totp.key", generate=new_server_key
+)
+
+PUBLIC_URL = config.text("RIGHTSDESK_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+_public = urlsplit(PUBLIC_URL)
+if _public.scheme not in {"http", "https"} or not _public.hostname:
+    raise ConfigError(f"RIGHTSDESK_PUBLIC_URL must be an http(s) URL (got {PUBLIC_URL!r})")
+HTTPS = _public.scheme == "https"
+
+ALLOWED_HOSTS = config.words(
+    "RIGHTSDESK_ALLOWED_HOSTS", [_public.hostname, "localhost", "127.0.0.1", "[::1]"]
+)
+CSRF_TRUSTED_ORIGINS = [f"{_public.scheme}://{_public.netloc}"]
+# Behind a reverse proxy the client address (used only, hashed, to slow down password guessing)
+# comes from X-Real-IP, which the proxy must overwrite.
+BEHIND_PROXY = config.flag("RIGHTSDESK_BEHIND_PROXY", False)
+CLIENT_ADDRESS_HEADER = "HTTP_X_REAL_IP" if BEHIND_PROXY else "REMOTE_ADDR"
+if BEHIND_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+INSTALLED_APPS = [
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_tasks_db",
+    "rightsdesk.core",
+    "rightsdesk.accounts",
+    "rightsdesk.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "rightsdesk.core.middleware.RequestSizeLimitMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "rightsdesk.accounts.middleware.StaffSessionMiddleware",
+    "rightsdesk.accounts.middleware.DenyByDefaultMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "rightsdesk.core.middleware.PrivacyHeadersMiddleware",
+]
+
+ROOT_URLCONF = "rightsdesk.urls"
+WSGI_APPLICATION = "rightsdesk.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "rightsdesk.core.context_processors.site",
+                "rightsdesk.accounts.context_processors.staff",
+            ],
+        },
+    },
+]
+
+DATABASE_URL = config.text("DATABASE_URL", "")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": DATA_DIR / "rightsdesk.sqlite3",
+            "OPTIONS": {
+                # WAL lets the web server read while the worker writes; IMMEDIATE takes the write
+                # lock at the start of a transaction, so two writers queue instead of failing.
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+                "transaction_mode": "IMMEDIATE",
+                "timeout": 20,
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_USER_MODEL = "accounts.StaffMember"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+LOGIN_URL = "accounts:login"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Staff sessions: server-side, strict same-site, short. The idle and absolute limits are enforced
+# by StaffSessionMiddleware; the cookie itself dies with the browser.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_NAME = "rightsdesk_session"
+SESSION_COOKIE_SAMESITE = "Strict"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = HTTPS
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_AGE = 8 * 60 * 60
+STAFF_SESSION_IDLE_SECONDS = config.integer("RIGHTSDESK_SESSION_IDLE_SECONDS", 30 * 60)
+STAFF_SESSION_ABSOLUTE_SECONDS = config.integer("RIGHTSDESK_SESSION_ABSOLUTE_SECONDS", 8 * 60 * 60)
+# A half-finished sign-in (password given, code not yet) is forgotten after this long.
+LOGIN_PENDING_SECONDS = 10 * 60
+CSRF_COOKIE_SAMESITE = "Strict"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SECURE = HTTPS
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+
+# Security headers. HSTS only means something over https, so it follows the public URL.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "no-referrer"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SECURE_SSL_REDIRECT = HTTPS and config.flag("RIGHTSDESK_SSL_REDIRECT", True)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = 63072000 if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = HTTPS
+X_FRAME_OPTIONS = "DENY"
+SECURE_CSP = {
+    "default-src": [CSP.NONE],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF],
+    "font-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+}
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), payment=(), usb=(), interest-cohort=(), browsing-topics=()"
+)
+
+# Request size: anything larger is refused with a translated 413 page before Django reads it.
+MAX_REQUEST_BYTES = config.integer("RIGHTSDESK_MAX_REQUEST_BYTES", 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", _("English")),
+    ("zh-hans", _("Simplified Chinese")),
+    ("ar", _("Arabic")),
+    ("fa", _("Persian")),
+    ("es", _("Spanish")),
+    ("fr", _("French")),
+    ("ru", _("Russian")),
+]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "UTC"
+
+STATIC_URL = "/static/"
+# Only needed when a reverse proxy serves the files itself (after collectstatic).
+STATIC_ROOT = config.text("RIGHTSDESK_STATIC_ROOT", "") or None
+# Static files are few and small; WhiteNoise serves them straight from the apps, no collectstatic.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_MAX_AGE = 3600
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# The worker writes a heartbeat this often; /healthz calls it stale after three missed beats.
+WORKER_HEARTBEAT_SECONDS = 10
+
+EMAIL_BACKEND = config.text("RIGHTSDESK_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = config.text("RIGHTSDESK_EMAIL_HOST", "localhost")
+EMAIL_PORT = config.integer("RIGHTSDESK_EMAIL_PORT", 25)
+EMAIL_HOST_USER = config.text("RIGHTSDESK_EMAIL_USER", "")
+EMAIL_HOST_PASSWORD = config.environ.get("RIGHTSDESK_EMAIL_PASSWORD", "")
+EMAIL_USE_TLS = config.flag("RIGHTSDESK_EMAIL_STARTTLS", False)
+EMAIL_USE_SSL = config.flag("RIGHTSDESK_EMAIL_TLS", False)
+EMAIL_TIMEOUT = 20
+DEFAULT_FROM_EMAIL = config.text("RIGHTSDESK_EMAIL_FROM", f"rightsdesk@{_public.hostname}")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+ADMINS: list[tuple[str, str]] = []
+
+# Where the "Leave this site quickly" link goes: somewhere ordinary that raises no questions.
+QUICK_EXIT_URL = config.text("RIGHTSDESK_QUICK_EXIT_URL", "https://www.wikipedia.org/")
+SITE_NAME = config.text("RIGHTSDESK_SITE_NAME", "rightsdesk")
+
+# Login throttling: after a few failures each attempt must wait longer (doubling up to a cap),
+# per account name and per client. Never a permanent lockout: many people share one Tor exit.
+LOGIN_FREE_FAILURES = 3
+LOGIN_DELAY_CAP_SECONDS = 60
+LOGIN_FAILURE_MEMORY_SECONDS = 60 * 60
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"privacy": {"()": "rightsdesk.core.logging.PrivacyFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["privacy"],
+            "formatter": "plain",
+        }
+    },
+    "root": {"handlers": ["console"], "level": config.text("RIGHTSDESK_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # django.server would print every request line with the client address.
+        "django.server": {"handlers": [], "propagate": False},
+        "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+    },
+}
