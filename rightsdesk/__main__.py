@@ -1,4 +1,4 @@
-"""``python -m rightsdesk <command>``: Django's management commands, after a data-directory check."""
+"""``python -m rightsdesk <command>``: Django's management commands, after a data-dir check."""
 
 from __future__ import annotations
 

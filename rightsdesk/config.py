@@ -60,7 +60,7 @@ class Config:
         return Path(self.text("RIGHTSDESK_DATA_DIR", "var")).expanduser().resolve()
 
     def secret(self, name: str, *, filename: str, generate: Callable[[], str]) -> str:
-        """Return a secret: ``NAME``, else the file named by ``NAME_FILE``, else ``data_dir/filename``.
+        """A secret: ``NAME``, else the file named by ``NAME_FILE``, else ``data_dir/filename``.
 
         The last one is generated on first use and written with mode 0600, so a fresh install is
         secure without any set-up and a restart keeps the same secret.
@@ -75,6 +75,16 @@ class Config:
             except OSError as error:
                 raise ConfigError(f"{name}_FILE cannot be read: {error.strerror}") from None
         return read_or_create_secret_file(self.data_dir() / filename, generate)
+
+    def secret_or_empty(self, name: str) -> str:
+        """An optional secret (say, a mail password): ``NAME``, else ``NAME_FILE``, else empty."""
+        file_name = self.environ.get(f"{name}_FILE")
+        if self.environ.get(name) or not file_name:
+            return self.environ.get(name, "")
+        try:
+            return Path(file_name).read_text(encoding="utf-8").strip()
+        except OSError as error:
+            raise ConfigError(f"{name}_FILE cannot be read: {error.strerror}") from None
 
 
 def read_or_create_secret_file(path: Path, generate: Callable[[], str]) -> str:
@@ -112,7 +122,9 @@ def ensure_data_dir(path: Path) -> None:
         try:
             path.mkdir(mode=0o700)
         except OSError as error:
-            raise ConfigError(f"data directory {path} cannot be created: {error.strerror}") from None
+            raise ConfigError(
+                f"data directory {path} cannot be created: {error.strerror}"
+            ) from None
     if not path.is_dir():
         raise ConfigError(f"data directory {path} is not a directory; set RIGHTSDESK_DATA_DIR")
     probe = path / f".write-check-{secrets.token_hex(4)}"

@@ -62,6 +62,7 @@ MIDDLEWARE = [
     "rightsdesk.core.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "rightsdesk.core.middleware.UnknownLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -102,7 +103,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "rightsdesk.sqlite3",
+            "NAME": str(DATA_DIR / "rightsdesk.sqlite3"),
             "OPTIONS": {
                 # WAL lets the web server read while the worker writes; IMMEDIATE takes the write
                 # lock at the start of a transaction, so two writers queue instead of failing.
@@ -204,14 +205,22 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # The worker writes a heartbeat this often; /healthz calls it stale after three missed beats.
 WORKER_HEARTBEAT_SECONDS = 10
 
-EMAIL_BACKEND = config.text("RIGHTSDESK_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
-EMAIL_HOST = config.text("RIGHTSDESK_EMAIL_HOST", "localhost")
-EMAIL_PORT = config.integer("RIGHTSDESK_EMAIL_PORT", 25)
-EMAIL_HOST_USER = config.text("RIGHTSDESK_EMAIL_USER", "")
-EMAIL_HOST_PASSWORD = config.environ.get("RIGHTSDESK_EMAIL_PASSWORD", "")
-EMAIL_USE_TLS = config.flag("RIGHTSDESK_EMAIL_STARTTLS", False)
-EMAIL_USE_SSL = config.flag("RIGHTSDESK_EMAIL_TLS", False)
-EMAIL_TIMEOUT = 20
+MAILERS = {
+    "default": {
+        "BACKEND": config.text(
+            "RIGHTSDESK_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+        ),
+        "OPTIONS": {
+            "host": config.text("RIGHTSDESK_EMAIL_HOST", "localhost"),
+            "port": config.integer("RIGHTSDESK_EMAIL_PORT", 25),
+            "username": config.text("RIGHTSDESK_EMAIL_USER", ""),
+            "password": config.secret_or_empty("RIGHTSDESK_EMAIL_PASSWORD"),
+            "use_tls": config.flag("RIGHTSDESK_EMAIL_STARTTLS", False),
+            "use_ssl": config.flag("RIGHTSDESK_EMAIL_TLS", False),
+            "timeout": 20,
+        },
+    }
+}
 DEFAULT_FROM_EMAIL = config.text("RIGHTSDESK_EMAIL_FROM", f"rightsdesk@{_public.hostname}")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS: list[tuple[str, str]] = []

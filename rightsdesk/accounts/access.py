@@ -10,13 +10,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TypeVar
 
+from django.http import HttpRequest
+
+from rightsdesk.accounts.models import StaffMember
 from rightsdesk.accounts.permissions import Permission
 
 # Pages anyone may open, signed in or not.
 PUBLIC_URL_NAMES: frozenset[str] = frozenset(
     {
         "healthz",
-        "unknown-language",
         "core:home",
         "core:cover-tracks",
     }
@@ -47,3 +49,11 @@ def staff_view(permission: Permission) -> Callable[[ViewFunc], ViewFunc]:
 
 def required_permission(view: object) -> Permission | None:
     return getattr(view, PERMISSION_ATTRIBUTE, None)
+
+
+def acting_member(request: HttpRequest) -> StaffMember:
+    """The signed-in member behind a staff view (DenyByDefaultMiddleware guarantees one)."""
+    member = request.user
+    if not isinstance(member, StaffMember):
+        raise PermissionError("a staff view was reached without a signed-in member")
+    return member

@@ -83,6 +83,6 @@ class DenyByDefaultMiddleware:
         if permission is None:
             # A staff view that forgot to declare its permission is a bug; fail closed.
             raise Http404
-        if not request.user.has_permission(permission):  # type: ignore[union-attr]
+        if not request.user.has_permission(permission):
             return render(request, "core/403.html", status=403)
         return None

@@ -37,7 +37,7 @@ class StaffMember(AbstractBaseUser):
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects: ClassVar[StaffMemberManager] = StaffMemberManager()  # type: ignore[assignment]
+    objects: ClassVar[StaffMemberManager] = StaffMemberManager()
 
     USERNAME_FIELD = "username"
     REQUIRED_FIELDS: ClassVar[list[str]] = ["role"]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from enum import StrEnum
 
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 
@@ -39,12 +40,20 @@ class Permission(StrEnum):
 
 
 P = Permission
+StrOrPromise = str | Promise
 
 ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     # Coordinators triage and assign; they read a case's content only where a key was granted.
     Role.COORDINATOR: frozenset(
-        {P.DASHBOARD_VIEW, P.CASE_LIST, P.CASE_TRIAGE, P.CASE_ASSIGN, P.CASE_WORK,
-         P.PARTNER_VIEW, P.REFERRAL_MANAGE}
+        {
+            P.DASHBOARD_VIEW,
+            P.CASE_LIST,
+            P.CASE_TRIAGE,
+            P.CASE_ASSIGN,
+            P.CASE_WORK,
+            P.PARTNER_VIEW,
+            P.REFERRAL_MANAGE,
+        }
     ),
     Role.HANDLER: frozenset({P.DASHBOARD_VIEW, P.CASE_WORK, P.PARTNER_VIEW, P.REFERRAL_MANAGE}),
     Role.PARTNER_LIAISON: frozenset(
@@ -65,7 +74,7 @@ def role_has_permission(role: str, permission: Permission) -> bool:
         return False
 
 
-PERMISSION_LABELS: dict[Permission, str] = {
+PERMISSION_LABELS: dict[Permission, StrOrPromise] = {
     P.DASHBOARD_VIEW: _("Open the staff dashboard"),
     P.CASE_LIST: _("See the case queue (metadata only)"),
     P.CASE_TRIAGE: _("Triage new cases"),

@@ -153,4 +153,3 @@ def totp_enrolment_details(*, member: StaffMember) -> tuple[str, str]:
     device = member.totp
     seed = totp.decrypt_seed(device.encrypted_seed, member_id=member.pk)
     return seed, totp.provisioning_uri(seed, username=member.username, issuer=settings.SITE_NAME)
-

@@ -38,7 +38,7 @@ def encrypt_seed(seed: str, *, member_id: int) -> bytes:
     return server_secrets.encrypt(_server_key(), seed.encode("ascii"), context=_context(member_id))
 
 
-def decrypt_seed(ciphertext: bytes, *, member_id: int) -> str:
+def decrypt_seed(ciphertext: bytes | memoryview, *, member_id: int) -> str:
     opened = server_secrets.decrypt(_server_key(), bytes(ciphertext), context=_context(member_id))
     return opened.decode("ascii")
 
@@ -53,7 +53,7 @@ def normalise_code(raw: str) -> str:
     """Digits only: people type codes with spaces, and phones may insert non-Latin digits."""
     digits = []
     for char in raw:
-        if char.isspace() or char in "-‐–":
+        if char.isspace() or char in "-\u2010\u2013":
             continue
         if not char.isdigit():
             return ""
@@ -61,8 +61,10 @@ def normalise_code(raw: str) -> str:
     return "".join(digits)
 
 
-def matching_step(seed: str, code: str, *, last_used_step: int, now: float | None = None) -> int | None:
-    """The time step ``code`` belongs to, if it is current (± drift) and newer than the last used."""
+def matching_step(
+    seed: str, code: str, *, last_used_step: int, now: float | None = None
+) -> int | None:
+    """The time step of ``code`` if it is current (± drift) and newer than the last one used."""
     code = normalise_code(code)
     if len(code) != DIGITS:
         return None

@@ -16,7 +16,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from rightsdesk.accounts import selectors, services, totp
-from rightsdesk.accounts.access import staff_view
+from rightsdesk.accounts.access import acting_member, staff_view
 from rightsdesk.accounts.forms import EnrolmentForm, SignInForm
 from rightsdesk.accounts.middleware import SEEN_AT, VERIFIED_AT
 from rightsdesk.accounts.models import StaffMember
@@ -73,10 +73,16 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             request.session.cycle_key()
             request.session[PENDING] = {"member": result.member.pk, "at": time.time()}
             next_url = _next_url(request)
-            return HttpResponseRedirect(f"{reverse('accounts:enrol')}?{urlencode({'next': next_url})}")
+            return HttpResponseRedirect(
+                f"{reverse('accounts:enrol')}?{urlencode({'next': next_url})}"
+            )
         # Keep the username; never send a password or a code back to the browser.
         form = SignInForm(initial={"username": form.cleaned_data["username"]})
-    context = {"form": form, "error": error, "next": request.POST.get("next") or request.GET.get("next", "")}
+    context = {
+        "form": form,
+        "error": error,
+        "next": request.POST.get("next") or request.GET.get("next", ""),
+    }
     return render(request, "accounts/sign_in.html", context)
 
 
@@ -97,7 +103,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
         except services.EnrolmentCodeInvalid:
             form.add_error(
                 "code",
-                _("That code is not right. Check that your phone's clock is correct and try again."),
+                _("That code is not right. Check that your phone's clock is right and try again."),
             )
         else:
             messages.success(request, _("Two-factor sign-in is set up."))
@@ -123,8 +129,7 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 @never_cache
 @staff_view(Permission.DASHBOARD_VIEW)
 def dashboard(request: HttpRequest) -> HttpResponse:
-    member = request.user
-    assert isinstance(member, StaffMember)
+    member = acting_member(request)
     role = Role(member.role)
     permissions = [PERMISSION_LABELS[p] for p in Permission if p in ROLE_PERMISSIONS[role]]
     return render(
@@ -137,8 +142,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @never_cache
 @staff_view(Permission.STAFF_MANAGE)
 def members(request: HttpRequest) -> HttpResponse:
-    member = request.user
-    assert isinstance(member, StaffMember)
+    member = acting_member(request)
     return render(
         request,
         "accounts/members.html",

@@ -18,7 +18,8 @@ from gunicorn.glogging import Logger as GunicornBaseLogger
 # Candidates only: each match is checked with ipaddress before it is replaced, so version numbers
 # and times are left alone.
 _IPV4 = re.compile(r"(?<![\w.])(?:\d{1,3}\.){3}\d{1,3}(?![\w.])")
-_IPV6 = re.compile(r"(?<![\w:])\[?(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?:%\w+)?\]?(?![\w:])")
+_IPV6_BRACKETED = re.compile(r"\[[0-9A-Fa-f:.]+(?:%\w+)?\]")
+_IPV6 = re.compile(r"(?<![\w:])(?:[0-9A-Fa-f]{0,4}:){2,7}[0-9A-Fa-f]{0,4}(?:%\w+)?(?![\w:])")
 REDACTED = "[address removed]"
 
 
@@ -32,7 +33,9 @@ def _replace_if_address(match: re.Match[str]) -> str:
 
 
 def scrub(text: str) -> str:
-    return _IPV6.sub(_replace_if_address, _IPV4.sub(_replace_if_address, text))
+    for pattern in (_IPV6_BRACKETED, _IPV4, _IPV6):
+        text = pattern.sub(_replace_if_address, text)
+    return text
 
 
 class PrivacyFilter(logging.Filter):
@@ -54,7 +57,7 @@ class PrivacyFilter(logging.Filter):
         return True
 
 
-class GunicornLogger(GunicornBaseLogger):
+class GunicornLogger(GunicornBaseLogger):  # type: ignore[misc]
     """gunicorn's logger with the access log off and the error log scrubbed."""
 
     def setup(self, cfg: Any) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import Resolver404, resolve
 from django.utils import translation
 
 Handler = Callable[[HttpRequest], HttpResponse]
@@ -66,3 +68,31 @@ class PrivacyHeadersMiddleware:
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             response.headers["Cache-Control"] = "no-store"
         return response
+
+
+LANGUAGE_PREFIX = re.compile(r"^/(?P<code>[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*)(?P<rest>/.*)$")
+
+
+class UnknownLanguageMiddleware:
+    """``/xx/page`` for a language we do not ship: redirect to the page in the default language.
+
+    Placed before LocaleMiddleware, so it only sees what that middleware could not place.
+    """
+
+    def __init__(self, get_response: Handler) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code != 404:
+            return response
+        match = LANGUAGE_PREFIX.match(request.path_info)
+        if match is None or match["code"].lower() in dict(settings.LANGUAGES):
+            return response
+        target = f"/{settings.LANGUAGE_CODE}{match['rest']}"
+        try:
+            resolve(target)
+        except Resolver404:
+            return response
+        query = request.META.get("QUERY_STRING", "")
+        return HttpResponseRedirect(f"{target}?{query}" if query else target)

@@ -1,9 +1,8 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.urls import Resolver404, resolve
 from django.views.decorators.http import require_GET
 
 from rightsdesk.core.selectors import system_health
@@ -43,14 +42,3 @@ def healthz(request: HttpRequest) -> JsonResponse:
     response = JsonResponse(body, status=200 if health.healthy else 503)
     response["Cache-Control"] = "no-store"
     return response
-
-
-def unknown_language(request: HttpRequest, code: str, rest: str) -> HttpResponse:
-    """``/xx/page`` with a language we do not ship: the same page in the default language."""
-    target = f"/{settings.LANGUAGE_CODE}/{rest}"
-    try:
-        resolve(target)
-    except Resolver404:
-        raise Http404 from None
-    query = request.META.get("QUERY_STRING", "")
-    return HttpResponseRedirect(f"{target}?{query}" if query else target)

@@ -68,7 +68,7 @@ def demo_load() -> list[DemoAccount]:
 
 
 def demo_current_code(username: str, *, now: float | None = None) -> str:
-    """The code a demo account's authenticator would show now, for people without a phone at hand."""
+    """The code a demo account's authenticator shows now, for people without a phone at hand."""
     if not username.startswith(DEMO_PREFIX):
         raise NotADemoAccount(username)
     member = StaffMember.objects.select_related("totp").filter(username=username).first()

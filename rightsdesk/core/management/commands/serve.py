@@ -24,18 +24,20 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default="127.0.0.1")
         parser.add_argument("--port", type=int, default=8000)
-        parser.add_argument(
-            "--no-worker", action="store_true", help="Run the web server only."
-        )
+        parser.add_argument("--no-worker", action="store_true", help="Run the web server only.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", interactive=False, verbosity=0)
         host = options["host"]
         bind = f"[{host}]:{options['port']}" if ":" in host else f"{host}:{options['port']}"
         web = [
-            sys.executable, "-m", "gunicorn",
-            "--config", "python:rightsdesk.core.gunicorn_conf",
-            "--bind", bind,
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--config",
+            "python:rightsdesk.core.gunicorn_conf",
+            "--bind",
+            bind,
         ]
         children = {"web server": subprocess.Popen(web)}
         if not options["no_worker"]:

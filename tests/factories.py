@@ -1,0 +1,50 @@
+"""Test data, made through the same services the product uses."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from dataclasses import dataclass
+
+import pyotp
+
+from rightsdesk.accounts import services, totp
+from rightsdesk.accounts.models import StaffMember
+from rightsdesk.accounts.permissions import Role
+
+PASSWORD = "correct horse battery staple 42"
+_numbers = itertools.count(1)
+
+
+@dataclass
+class StaffLogin:
+    member: StaffMember
+    password: str
+    seed: str
+
+    def code(self, *, at: float | None = None) -> str:
+        return pyotp.TOTP(self.seed).at(time.time() if at is None else at)
+
+
+def make_staff(
+    role: Role | str = Role.HANDLER,
+    *,
+    username: str | None = None,
+    enrolled: bool = True,
+    password: str = PASSWORD,
+) -> StaffLogin:
+    member, uri = services.staff_member_create(
+        username=username or f"member{next(_numbers)}",
+        role=str(role),
+        password=password,
+        check_password_strength=False,
+    )
+    seed = pyotp.parse_uri(uri).secret
+    if enrolled:
+        # Confirm the authenticator with a code from the previous time step, so that the code of
+        # the current step is still unused when the test signs in.
+        services.totp_enrolment_confirm(
+            member=member, code=pyotp.TOTP(seed).at(time.time() - totp.PERIOD)
+        )
+        member.refresh_from_db()
+    return StaffLogin(member=member, password=password, seed=seed)

@@ -1,0 +1,14 @@
+"""Test settings: the real ones, with a throw-away data directory and faster password hashing."""
+
+import os
+import tempfile
+
+os.environ.setdefault("RIGHTSDESK_DATA_DIR", tempfile.mkdtemp(prefix="rightsdesk-test-"))
+
+from rightsdesk.settings import *  # noqa: F403
+
+# Argon2id still, with small parameters: the production parameters cost ~0.1 s per hash.
+PASSWORD_HASHERS = ["tests.hashers.FastArgon2PasswordHasher"]
+TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+WHITENOISE_AUTOREFRESH = True
