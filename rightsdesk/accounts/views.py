@@ -103,7 +103,10 @@ def enrol(request: HttpRequest) -> HttpResponse:
         except services.EnrolmentCodeInvalid:
             form.add_error(
                 "code",
-                _("That code is not right. Check that your phone's clock is right and try again."),
+                _(
+                    "That code is not right. "
+                    "Check that your phone's clock is correct and try again."
+                ),
             )
         else:
             messages.success(request, _("Two-factor sign-in is set up."))

@@ -1,5 +1,7 @@
 import io
 import logging
+import sys
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -28,7 +30,7 @@ def test_filter_drops_the_request_and_scrubs_arguments():
     )
     record.request = object()
     assert PrivacyFilter().filter(record)
-    assert record.request is None
+    assert getattr(record, "request", "missing") is None
     assert record.getMessage() == f"client {REDACTED} failed"
 
 
@@ -36,8 +38,6 @@ def test_filter_scrubs_tracebacks():
     try:
         raise ValueError("bad peer 192.0.2.55")
     except ValueError:
-        import sys
-
         record = logging.LogRecord("x", logging.ERROR, __file__, 1, "oops", None, sys.exc_info())
     PrivacyFilter().filter(record)
     assert "192.0.2.55" not in (record.exc_text or "")
@@ -57,7 +57,7 @@ def test_a_request_address_never_reaches_the_logs(client: Client):
     previous = root.level
     root.setLevel(logging.DEBUG)
     try:
-        headers = {
+        headers: dict[str, Any] = {
             "REMOTE_ADDR": "203.0.113.77",
             "HTTP_X_FORWARDED_FOR": "198.51.100.9",
             "HTTP_X_REAL_IP": "198.51.100.10",

@@ -1,0 +1,99 @@
+"""Who may reach which URL: every URL in the project is in this matrix, or the test fails."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import translation
+
+from rightsdesk.accounts.access import PUBLIC_URL_NAMES, SIGN_IN_URL_NAMES, required_permission
+from rightsdesk.accounts.permissions import Permission, Role
+from tests.conftest import sign_in
+from tests.factories import make_staff
+
+ANON = "anonymous"
+ALL_ROLES = [ANON, *[role.value for role in Role]]
+
+# (url name, method) → {actor: expected status}. Statuses: 200 page, 302 redirect, 403 role may
+# not, 405 wrong method. Anonymous visitors of staff pages are sent to sign in (302).
+STAFF_ONLY_OK = dict.fromkeys(Role, 200) | {ANON: 302}
+MATRIX: dict[tuple[str, str], dict[str, int]] = {
+    ("healthz", "GET"): dict.fromkeys(ALL_ROLES, 200),
+    ("core:home", "GET"): dict.fromkeys(ALL_ROLES, 200),
+    ("core:cover-tracks", "GET"): dict.fromkeys(ALL_ROLES, 200),
+    ("core:home", "POST"): dict.fromkeys(ALL_ROLES, 405),
+    ("accounts:login", "GET"): dict.fromkeys(Role, 302) | {ANON: 200},
+    ("accounts:enrol", "GET"): dict.fromkeys(ALL_ROLES, 302),
+    ("accounts:dashboard", "GET"): {str(k): v for k, v in STAFF_ONLY_OK.items()},
+    ("accounts:logout", "GET"): dict.fromkeys(Role, 405) | {ANON: 302},
+    ("accounts:logout", "POST"): dict.fromkeys(ALL_ROLES, 302),
+    ("accounts:members", "GET"): dict.fromkeys(Role, 403) | {ANON: 302, Role.ADMIN: 200},
+}
+
+
+def walk(patterns: list[URLPattern | URLResolver], prefix: str = "") -> Iterator[URLPattern]:
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
+            yield from (
+                _named(p, namespace) for p in walk(pattern.url_patterns, namespace)
+            )
+        else:
+            yield _named(pattern, prefix)
+
+
+def _named(pattern: URLPattern, prefix: str) -> URLPattern:
+    if not hasattr(pattern, "full_name"):
+        pattern.full_name = f"{prefix}{pattern.name}"  # type: ignore[attr-defined]
+    return pattern
+
+
+def all_url_patterns() -> list[URLPattern]:
+    return list(walk(get_resolver().url_patterns))
+
+
+def test_every_url_is_named_and_classified():
+    for pattern in all_url_patterns():
+        name = pattern.full_name  # type: ignore[attr-defined]
+        assert pattern.name, f"unnamed URL pattern {pattern.pattern}"
+        if name in PUBLIC_URL_NAMES or name in SIGN_IN_URL_NAMES:
+            continue
+        assert isinstance(required_permission(pattern.callback), Permission), (
+            f"{name} is a staff view without a declared permission"
+        )
+
+
+def test_every_url_is_in_the_matrix():
+    names = {pattern.full_name for pattern in all_url_patterns()}  # type: ignore[attr-defined]
+    covered = {name for name, _method in MATRIX}
+    assert names == covered, f"missing from the matrix: {names - covered}"
+
+
+def test_every_row_names_every_actor():
+    for key, row in MATRIX.items():
+        assert set(row) == set(ALL_ROLES), key
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("actor", ALL_ROLES)
+def test_matrix(actor: str):
+    client = Client()
+    if actor != ANON:
+        sign_in(client, make_staff(Role(actor)))
+    for (name, method), row in MATRIX.items():
+        with translation.override("en"):
+            url = reverse(name)
+        response = client.generic(method, url)
+        assert response.status_code == row[actor], f"{actor} {method} {name}"
+        if name == "accounts:logout" and method == "POST" and actor != ANON:
+            sign_in(client, make_staff(Role(actor)))
+
+
+@pytest.mark.django_db
+def test_a_staff_view_without_a_permission_fails_closed(client: Client, signed_in, settings):
+    signed_in(Role.ADMIN)
+    settings.ROOT_URLCONF = "tests.accounts.undeclared_urls"
+    assert client.get("/undeclared/").status_code == 404

@@ -1,0 +1,67 @@
+import io
+
+import pyotp
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from rightsdesk.accounts.models import StaffMember
+from rightsdesk.accounts.permissions import Role
+from tests.factories import make_staff
+
+
+def run_demo(*args: str) -> str:
+    out = io.StringIO()
+    call_command("demo", *args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.mark.django_db
+def test_demo_creates_one_account_per_role_and_prints_how_to_sign_in():
+    output = run_demo()
+    assert StaffMember.objects.count() == len(Role)
+    for role in Role:
+        member = StaffMember.objects.get(role=role)
+        assert f"username: {member.username}" in output
+        assert f"password: {role.value.replace('_', '-')}-insecure-demo" in output
+    uris = [line.split("authenticator: ")[1] for line in output.splitlines() if "authenticator: otpauth" in line]
+    assert len(uris) == len(Role)
+
+
+@pytest.mark.django_db
+def test_demo_runs_again_without_duplicating_and_prints_the_same_details():
+    first = run_demo()
+    second = run_demo()
+    assert first == second
+    assert StaffMember.objects.count() == len(Role)
+
+
+@pytest.mark.django_db
+def test_a_demo_account_can_sign_in_with_the_printed_details(client: Client):
+    output = run_demo()
+    line = next(line for line in output.splitlines() if "otpauth://totp/rightsdesk:demo-auditor" in line)
+    code = pyotp.parse_uri(line.split("authenticator: ")[1]).now()
+    response = client.post(
+        "/en/staff/sign-in/",
+        {"username": "demo-auditor", "password": "auditor-insecure-demo", "code": code},
+    )
+    assert response.status_code == 302
+    assert client.get("/en/staff/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_demo_code_prints_the_current_code():
+    output = run_demo()
+    line = next(line for line in output.splitlines() if "demo-handler?" in line)
+    expected = pyotp.parse_uri(line.split("authenticator: ")[1]).now()
+    assert run_demo("--code", "demo-handler").strip() == expected
+    with pytest.raises(CommandError, match="not a demo account"):
+        run_demo("--code", "someone-real")
+
+
+@pytest.mark.django_db
+def test_demo_refuses_a_real_installation():
+    make_staff(username="real-person")
+    with pytest.raises(CommandError, match="real staff accounts"):
+        run_demo()
+    assert not StaffMember.objects.filter(username__startswith="demo-").exists()
