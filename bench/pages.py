@@ -7,9 +7,10 @@ for a public page is at least half the baseline's throughput with a 95th-percent
 50 ms, at 50 concurrent keep-alive clients.
 
 rightsdesk runs exactly as in production: ``python -m rightsdesk serve`` (migrations, gunicorn and
-the task worker), RIGHTSDESK_DEBUG unset, SQLite in a fresh temporary data directory. Only the
-loopback interface is used. The load comes from wrk when it is installed and otherwise from a
-small asyncio client built in here; the report says which.
+the task worker) without DATABASE_URL and without any RIGHTSDESK_* variable but the two that size
+gunicorn (RIGHTSDESK_WEB_WORKERS, RIGHTSDESK_WEB_THREADS): DEBUG off, SQLite in a fresh temporary
+data directory. Only the loopback interface is used. The load comes from wrk when it
+is installed and otherwise from a small asyncio client built in here; the report says which.
 
 This prints figures and never fails on speed: the exit status is non-zero only when a server
 cannot be started or the run is interrupted. Run from the repository root:
@@ -53,6 +54,7 @@ LOAD_THREADS = 1
 # Environment variables that size the server; every other RIGHTSDESK_* setting is dropped so the
 # run always uses production defaults, whatever the calling shell has set.
 SIZE_VARIABLES = ("RIGHTSDESK_WEB_WORKERS", "RIGHTSDESK_WEB_THREADS")
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 WRK_SCRIPT = """\
 -- Counts answers other than 200 in each thread; done() adds them up and prints one line.
@@ -588,7 +590,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 
 
 def positive_int(text: str) -> int:
-    """Whole seconds, because wrk's --duration takes no fractions."""
+    """Whole numbers: wrk's --duration takes no fractions, and a run needs one client at least."""
     value = int(text)
     if value < 1:
         raise argparse.ArgumentTypeError("must be at least 1")
@@ -596,6 +598,7 @@ def positive_int(text: str) -> int:
 
 
 def non_negative_int(text: str) -> int:
+    """A warm-up of 0 s measures cold servers, which is sometimes the question."""
     value = int(text)
     if value < 0:
         raise argparse.ArgumentTypeError("must be 0 or more")
@@ -629,12 +632,13 @@ def running(server: Server) -> Iterator[Server]:
         server.start()
         yield server
     finally:
-        # A second Ctrl+C must not cut short the stop that the first one started.
-        previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        # A second Ctrl+C or SIGTERM must not cut short the stop that the first one started.
+        previous = {number: signal.signal(number, signal.SIG_IGN) for number in STOP_SIGNALS}
         try:
             server.stop()
         finally:
-            signal.signal(signal.SIGINT, previous)
+            for number, handler in previous.items():
+                signal.signal(number, handler)
 
 
 def measure(options: argparse.Namespace) -> None:

@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "rightsdesk.core.middleware.UnknownLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "rightsdesk.core.middleware.SameOriginFormMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "rightsdesk.accounts.middleware.StaffSessionMiddleware",
@@ -205,22 +206,20 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # The worker writes a heartbeat this often; /healthz calls it stale after three missed beats.
 WORKER_HEARTBEAT_SECONDS = 10
 
-MAILERS = {
-    "default": {
-        "BACKEND": config.text(
-            "RIGHTSDESK_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
-        ),
-        "OPTIONS": {
-            "host": config.text("RIGHTSDESK_EMAIL_HOST", "localhost"),
-            "port": config.integer("RIGHTSDESK_EMAIL_PORT", 25),
-            "username": config.text("RIGHTSDESK_EMAIL_USER", ""),
-            "password": config.secret_or_empty("RIGHTSDESK_EMAIL_PASSWORD"),
-            "use_tls": config.flag("RIGHTSDESK_EMAIL_STARTTLS", False),
-            "use_ssl": config.flag("RIGHTSDESK_EMAIL_TLS", False),
-            "timeout": 20,
-        },
+EMAIL_BACKEND_PATH = config.text(
+    "RIGHTSDESK_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
+)
+MAILERS: dict[str, dict[str, object]] = {"default": {"BACKEND": EMAIL_BACKEND_PATH}}
+if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
+    MAILERS["default"]["OPTIONS"] = {
+        "host": config.text("RIGHTSDESK_EMAIL_HOST", "localhost"),
+        "port": config.integer("RIGHTSDESK_EMAIL_PORT", 25),
+        "username": config.text("RIGHTSDESK_EMAIL_USER", ""),
+        "password": config.secret_or_empty("RIGHTSDESK_EMAIL_PASSWORD"),
+        "use_tls": config.flag("RIGHTSDESK_EMAIL_STARTTLS", False),
+        "use_ssl": config.flag("RIGHTSDESK_EMAIL_TLS", False),
+        "timeout": 20,
     }
-}
 DEFAULT_FROM_EMAIL = config.text("RIGHTSDESK_EMAIL_FROM", f"rightsdesk@{_public.hostname}")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS: list[tuple[str, str]] = []

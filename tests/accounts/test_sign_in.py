@@ -238,3 +238,22 @@ def test_sign_out_needs_post_and_ends_the_session_on_the_server(client: Client, 
     replay = Client()
     replay.cookies["rightsdesk_session"] = old_key or ""
     assert replay.get(reverse("accounts:dashboard")).status_code == 302
+
+
+def test_no_referrer_form_posts_pass_only_when_the_browser_says_same_origin(staff):
+    """Browsers send Origin: null under no-referrer; Sec-Fetch-Site tells who really posted."""
+    login = staff()
+    browser = Client(enforce_csrf_checks=True)
+    token = browser.get(LOGIN).cookies["csrftoken"].value
+    values = {
+        "username": login.member.username,
+        "password": login.password,
+        "code": login.code(),
+        "csrfmiddlewaretoken": token,
+    }
+    forged = browser.post(LOGIN, values, HTTP_ORIGIN="null", HTTP_SEC_FETCH_SITE="cross-site")
+    assert forged.status_code == 403
+    no_fetch_metadata = browser.post(LOGIN, values, HTTP_ORIGIN="null")
+    assert no_fetch_metadata.status_code == 403
+    ours = browser.post(LOGIN, values, HTTP_ORIGIN="null", HTTP_SEC_FETCH_SITE="same-origin")
+    assert ours.status_code == 302
