@@ -27,7 +27,7 @@ def read_catalogue(path: Path) -> dict[str, list[str]]:
 
     def finish() -> None:
         nonlocal current, fuzzy
-        if "msgid" in current and current["msgid"]:
+        if current.get("msgid"):
             key = current.get("msgctxt", "") + "\x04" + current["msgid"]
             values = [v for k, v in current.items() if k.startswith("msgstr")]
             entries[key] = [] if fuzzy else values
@@ -91,12 +91,22 @@ def test_no_user_facing_string_is_left_unmarked(tmp_path: Path):
     )
     result = subprocess.run(
         [
-            sys.executable, "-m", "django", "makemessages", "-l", "en",
-            "--no-obsolete", "--ignore=.venv",
+            sys.executable,
+            "-m",
+            "django",
+            "makemessages",
+            "-l",
+            "en",
+            "--no-obsolete",
+            "--ignore=.venv",
         ],
         cwd=copy,
-        env={"PATH": "/usr/bin:/bin", "DJANGO_SETTINGS_MODULE": "rightsdesk.settings",
-             "PYTHONPATH": str(copy), "RIGHTSDESK_DATA_DIR": str(tmp_path)},
+        env={
+            "PATH": "/usr/bin:/bin",
+            "DJANGO_SETTINGS_MODULE": "rightsdesk.settings",
+            "PYTHONPATH": str(copy),
+            "RIGHTSDESK_DATA_DIR": str(tmp_path),
+        },
         capture_output=True,
         text=True,
         check=False,

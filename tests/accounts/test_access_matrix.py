@@ -38,9 +38,7 @@ def walk(patterns: list[URLPattern | URLResolver], prefix: str = "") -> Iterator
     for pattern in patterns:
         if isinstance(pattern, URLResolver):
             namespace = f"{prefix}{pattern.namespace}:" if pattern.namespace else prefix
-            yield from (
-                _named(p, namespace) for p in walk(pattern.url_patterns, namespace)
-            )
+            yield from (_named(p, namespace) for p in walk(pattern.url_patterns, namespace))
         else:
             yield _named(pattern, prefix)
 

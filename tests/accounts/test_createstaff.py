@@ -34,7 +34,11 @@ def test_createstaff_prints_a_one_time_enrolment_uri(monkeypatch: pytest.MonkeyP
     ("args", "password", "message"),
     [
         (["--username", "ok-name", "--role", "handler"], "short", "too short"),
-        (["--username", "Bad Name!", "--role", "handler"], "a long and unusual passphrase", "3 to 40"),
+        (
+            ["--username", "Bad Name!", "--role", "handler"],
+            "a long and unusual passphrase",
+            "3 to 40",
+        ),
     ],
 )
 def test_createstaff_explains_what_is_wrong(monkeypatch, args, password, message):

@@ -33,9 +33,7 @@ def test_demo_member_signs_in_with_password_and_code_without_javascript(page: Pa
     page.get_by_label("Password").fill("wrong password")
     page.get_by_label("Six-digit code").fill("123456")
     page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("alert")).to_have_text(
-        "The username, password or code is not correct."
-    )
+    expect(page.get_by_role("alert")).to_have_text("The username, password or code is not correct.")
     expect(page.get_by_label("Username")).to_have_value("demo-coordinator")
 
     page.get_by_label("Password").fill("coordinator-insecure-demo")

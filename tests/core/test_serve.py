@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -44,7 +45,9 @@ class Server:
     port: int
     log: Path
 
-    def request(self, method: str, path: str, body: str = "", headers: dict[str, str] | None = None):
+    def request(
+        self, method: str, path: str, body: str = "", headers: dict[str, str] | None = None
+    ):
         connection = http.client.HTTPConnection(
             "127.0.0.1", self.port, timeout=10, source_address=(CLIENT_ADDRESS, 0)
         )
@@ -59,9 +62,9 @@ class Server:
         return self.log.read_text(encoding="utf-8", errors="replace")
 
 
-def wait_until_healthy(server: Server, *, worker: bool, seconds: float = 40) -> dict:
+def wait_until_healthy(server: Server, *, worker: bool, seconds: float = 40) -> dict[str, Any]:
     deadline = time.monotonic() + seconds
-    last: dict = {}
+    last: dict[str, Any] = {}
     while time.monotonic() < deadline:
         assert server.process.poll() is None, server.output()
         try:
@@ -113,7 +116,9 @@ def test_serve_runs_web_and_worker_and_stops_cleanly_on_sigterm(server: Server):
     assert server.process.wait(timeout=40) == 0
     assert "rightsdesk stopped." in server.output()
     for pid in children:
-        assert not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
+        assert (
+            not Path(f"/proc/{pid}").exists() or "zombie" in Path(f"/proc/{pid}/status").read_text()
+        )
 
 
 def test_no_client_address_user_agent_or_body_reaches_the_logs(server: Server):
@@ -136,7 +141,13 @@ def test_no_client_address_user_agent_or_body_reaches_the_logs(server: Server):
     server.process.wait(timeout=40)
     output = server.output()
     assert "Not Found" in output or "Forbidden" in output  # the server did log something
-    for secret in [CLIENT_ADDRESS, "198.51.100.23", "CanaryAgent", "canary-password", "canary-user"]:
+    for secret in [
+        CLIENT_ADDRESS,
+        "198.51.100.23",
+        "CanaryAgent",
+        "canary-password",
+        "canary-user",
+    ]:
         assert secret not in output
 
 
