@@ -12,3 +12,4 @@ PASSWORD_HASHERS = ["tests.hashers.FastArgon2PasswordHasher"]
 TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 WHITENOISE_AUTOREFRESH = True
+PUBLIC_PAGE_CACHE_SECONDS = 0  # tests that want the page cache turn it on themselves

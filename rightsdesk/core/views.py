@@ -5,15 +5,18 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from rightsdesk.core.page_cache import cached_public_page
 from rightsdesk.core.selectors import system_health
 
 
 @require_GET
+@cached_public_page
 def home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/home.html")
 
 
 @require_GET
+@cached_public_page
 def cover_tracks(request: HttpRequest) -> HttpResponse:
     return render(request, "core/cover_tracks.html")
 

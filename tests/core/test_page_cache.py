@@ -1,0 +1,62 @@
+import pytest
+from django.core.cache import caches
+from django.test import Client
+
+from rightsdesk.core import views
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 60
+    caches["pages"].clear()
+    yield
+    caches["pages"].clear()
+
+
+@pytest.fixture
+def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    calls: list[str] = []
+    real_render = views.render
+
+    def counting_render(request, template, *args, **kwargs):
+        calls.append(template)
+        return real_render(request, template, *args, **kwargs)
+
+    monkeypatch.setattr(views, "render", counting_render)
+    return calls
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("page_cache")
+def test_anonymous_cookieless_visits_share_one_rendering(client: Client, renders: list[str]):
+    first = client.get("/fa/")
+    second = client.get("/fa/")
+    assert renders == ["core/home.html"]
+    assert first.content == second.content
+    # Headers are still added on every response.
+    assert "default-src 'none'" in second["Content-Security-Policy"]
+    assert second["Content-Language"] == "fa"
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("page_cache")
+def test_each_language_is_cached_separately(client: Client, renders: list[str]):
+    assert 'lang="fa"' in client.get("/fa/").content.decode()
+    assert 'lang="ar"' in client.get("/ar/").content.decode()
+    assert len(renders) == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("page_cache")
+def test_a_visitor_with_any_cookie_gets_a_fresh_page(client: Client, renders: list[str]):
+    client.get("/en/")
+    client.cookies["rightsdesk_session"] = "whatever"
+    client.get("/en/")
+    assert len(renders) == 2
+
+
+@pytest.mark.django_db
+def test_cache_can_be_turned_off(client: Client, renders: list[str]):
+    client.get("/en/")
+    client.get("/en/")
+    assert len(renders) == 2
