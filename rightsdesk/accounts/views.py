@@ -21,6 +21,7 @@ from rightsdesk.accounts.forms import EnrolmentForm, SignInForm
 from rightsdesk.accounts.middleware import SEEN_AT, VERIFIED_AT
 from rightsdesk.accounts.models import StaffMember
 from rightsdesk.accounts.permissions import PERMISSION_LABELS, ROLE_PERMISSIONS, Permission, Role
+from rightsdesk.core.page_cache import cached_public_page
 
 PENDING = "staff_pending_enrolment"
 
@@ -46,6 +47,7 @@ def _complete_sign_in(request: HttpRequest, member: StaffMember) -> HttpResponse
 
 @never_cache
 @require_http_methods(["GET", "POST"])
+@cached_public_page
 def sign_in(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("accounts:dashboard")

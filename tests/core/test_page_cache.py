@@ -3,6 +3,7 @@ from django.core.cache import caches
 from django.test import Client
 
 from rightsdesk.core import views
+from tests.factories import make_staff
 
 
 @pytest.fixture
@@ -16,7 +17,7 @@ def page_cache(settings):
 @pytest.fixture
 def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     calls: list[str] = []
-    real_render = views.render
+    real_render = views.render  # type: ignore[attr-defined]
 
     def counting_render(request, template, *args, **kwargs):
         calls.append(template)
@@ -60,3 +61,30 @@ def test_cache_can_be_turned_off(client: Client, renders: list[str]):
     client.get("/en/")
     client.get("/en/")
     assert len(renders) == 2
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("page_cache")
+def test_a_cached_form_gets_a_fresh_working_csrf_token_for_each_visitor():
+    login = make_staff()
+    tokens = []
+    for visitor in range(2):
+        browser = Client(enforce_csrf_checks=True)
+        page = browser.get("/en/staff/sign-in/")
+        html = page.content.decode()
+        token = html.split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+        tokens.append(token)
+        assert "csrftoken" in page.cookies
+        assert page["Cache-Control"].startswith("max-age=0")
+        response = browser.post(
+            "/en/staff/sign-in/",
+            {
+                "username": login.member.username,
+                "password": login.password,
+                "code": login.code() if visitor == 0 else "000000",
+                "csrfmiddlewaretoken": token,
+            },
+        )
+        assert response.status_code in {200, 302}
+    assert tokens[0] != tokens[1]
+    assert "\x00" not in "".join(tokens)
