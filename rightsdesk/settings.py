@@ -147,6 +147,8 @@ STAFF_SESSION_ABSOLUTE_SECONDS = config.integer("RIGHTSDESK_SESSION_ABSOLUTE_SEC
 LOGIN_PENDING_SECONDS = 10 * 60
 CSRF_COOKIE_SAMESITE = "Strict"
 CSRF_COOKIE_HTTPONLY = True
+# No CSRF cookie outlives the browser session: nothing should stay behind on a shared device.
+CSRF_COOKIE_AGE = None
 CSRF_COOKIE_SECURE = HTTPS
 MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 

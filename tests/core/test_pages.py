@@ -1,6 +1,9 @@
 """Public pages: every language, right-to-left, light, and with the headers we promise."""
 
+import os
 import re
+import subprocess
+import sys
 from html.parser import HTMLParser
 
 import pytest
@@ -162,3 +165,37 @@ def test_unknown_page_is_a_translated_404(client: Client):
     assert response.status_code == 404
     assert 'dir="rtl"' in response.content.decode()
     assert client.get("/xx/no-such-page/").status_code == 404
+
+
+def settings_under(environment: dict[str, str], *names: str) -> list[str]:
+    """Import the settings in a fresh interpreter with the given environment."""
+    code = "from rightsdesk import settings as s; print('|'.join(repr(getattr(s, n)) for n in %r))"
+    env = {k: v for k, v in os.environ.items() if not k.startswith("RIGHTSDESK_")}
+    env.update(environment)
+    result = subprocess.run(
+        [sys.executable, "-c", code % (names,)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout.strip().split("|")
+
+
+def test_https_public_url_switches_on_secure_cookies_and_hsts(tmp_path):
+    names = ("SECURE_HSTS_SECONDS", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "DEBUG")
+    https = settings_under(
+        {"RIGHTSDESK_DATA_DIR": str(tmp_path), "RIGHTSDESK_PUBLIC_URL": "https://rights.example"},
+        *names,
+    )
+    assert https == ["63072000", "True", "True", "False"]
+    plain = settings_under({"RIGHTSDESK_DATA_DIR": str(tmp_path)}, *names)
+    assert plain == ["0", "False", "False", "False"]
+
+
+def test_a_bad_public_url_is_refused(tmp_path):
+    with pytest.raises(subprocess.CalledProcessError) as failure:
+        settings_under(
+            {"RIGHTSDESK_DATA_DIR": str(tmp_path), "RIGHTSDESK_PUBLIC_URL": "ftp://x"}, "DEBUG"
+        )
+    assert "RIGHTSDESK_PUBLIC_URL must be an http(s) URL" in failure.value.stderr
