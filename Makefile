@@ -13,7 +13,7 @@ HOST ?= 127.0.0.1
 LOCALES := -l en -l zh_Hans -l ar -l fa -l es -l fr -l ru
 PORT ?= 8000
 
-.PHONY: help install run demo test lint types migrations-check unit test-sqlite test-postgres test-browser messages compile-messages bench clean
+.PHONY: help install run demo audit test lint types migrations-check unit test-sqlite test-postgres test-browser messages compile-messages bench clean
 
 help: ## Show this help.
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[1m%-18s\033[0m %s\n", $$1, $$2}'
@@ -57,7 +57,7 @@ migrations-check: $(STAMP) ## Fail when a model change has no migration.
 	RIGHTSDESK_DATA_DIR=$$(mktemp -d) $(BIN)/python -m rightsdesk makemigrations --check --dry-run
 
 test-sqlite: $(STAMP) ## The unit and integration tests on SQLite.
-	env -u DATABASE_URL $(BIN)/pytest -m "not browser"
+	env -u DATABASE_URL $(BIN)/pytest -m "not browser" --cov
 
 test-postgres: $(STAMP) ## The same tests on PostgreSQL at DATABASE_URL (required when CI is set).
 	@if [ -n "$$DATABASE_URL" ]; then \
@@ -76,6 +76,9 @@ test-browser: $(STAMP) ## Browser tests in Chromium (required when CI is set).
 	else \
 		echo "Chromium is not installed (apt-get install chromium): skipping the browser tests"; \
 	fi
+
+audit: $(STAMP) ## Check the pinned dependencies for known vulnerabilities (asks PyPI).
+	$(BIN)/pip-audit --vulnerability-service pypi --skip-editable
 
 bench: $(STAMP) ## Benchmarks (print figures; not part of make test).
 	$(BIN)/python bench/pages.py

@@ -174,3 +174,14 @@ def test_a_bad_data_dir_is_explained_in_one_line(tmp_path: Path, data_dir: str, 
     assert len(lines) == 1
     assert message in lines[0]
     assert lines[0].startswith("rightsdesk: data directory")
+
+
+def test_serve_stops_everything_when_a_child_dies(server: Server):
+    wait_until_healthy(server, worker=True)
+    children = subprocess.run(
+        ["pgrep", "-P", str(server.process.pid)], capture_output=True, text=True, check=False
+    ).stdout.split()
+    worker = next(pid for pid in children if "worker" in Path(f"/proc/{pid}/cmdline").read_text())
+    os.kill(int(worker), signal.SIGKILL)
+    assert server.process.wait(timeout=40) == 1
+    assert "the task worker stopped unexpectedly; stopped everything" in server.output()
