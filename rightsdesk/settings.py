@@ -14,6 +14,7 @@ from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from rightsdesk.config import Config, ConfigError, new_token
+from rightsdesk.crypto.passwords import DEFAULT_KDF
 from rightsdesk.crypto.server_secrets import new_server_key
 
 config = Config()
@@ -26,6 +27,11 @@ SECRET_KEY = config.secret("RIGHTSDESK_SECRET_KEY", filename="secret_key", gener
 # Encrypts TOTP seeds; kept outside the database so that a dump of it reveals no seed.
 TOTP_ENCRYPTION_KEY = config.secret(
     "RIGHTSDESK_TOTP_KEY", filename="totp.key", generate=new_server_key
+)
+
+# Keys receipt look-ups (HMAC); outside the database so that a stolen database cannot test receipts.
+RECEIPT_PEPPER = config.secret(
+    "RIGHTSDESK_RECEIPT_PEPPER", filename="receipt_pepper", generate=new_token
 )
 
 PUBLIC_URL = config.text("RIGHTSDESK_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
@@ -46,6 +52,8 @@ if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 INSTALLED_APPS = [
+    # First, so that its management commands (changepassword) replace django.contrib.auth's.
+    "rightsdesk.accounts",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -53,7 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks_db",
     "rightsdesk.core",
-    "rightsdesk.accounts",
+    "rightsdesk.cases",
     "rightsdesk.demo",
 ]
 
@@ -117,6 +125,10 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.StaffMember"
+# Argon2id cost for wrapping staff private keys under their passwords, and case keys under
+# reporters' receipts.
+STAFF_KEY_KDF = DEFAULT_KDF
+RECEIPT_KDF = DEFAULT_KDF
 AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "accounts:login"
 PASSWORD_HASHERS = [
@@ -236,6 +248,25 @@ if EMAIL_BACKEND_PATH.endswith("smtp.EmailBackend"):
 DEFAULT_FROM_EMAIL = config.text("RIGHTSDESK_EMAIL_FROM", f"rightsdesk@{_public.hostname}")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ADMINS: list[tuple[str, str]] = []
+
+# The reporting flow. A draft lives encrypted in the data directory, never in the database.
+REPORT_DRAFT_SECONDS = config.integer("RIGHTSDESK_REPORT_DRAFT_SECONDS", 60 * 60)
+# Shown at once to someone in immediate danger: an address read around the clock, and any
+# further contacts (one per line, plain text) the team wants to list.
+EMERGENCY_EMAIL = config.text("RIGHTSDESK_EMERGENCY_EMAIL", "emergency@wikimedia.org")
+EMERGENCY_CONTACTS = [
+    line.strip()
+    for line in config.text("RIGHTSDESK_EMERGENCY_CONTACTS", "").split("\n")
+    if line.strip()
+]
+TRUST_AND_SAFETY_URL = config.text(
+    "RIGHTSDESK_TRUST_AND_SAFETY_URL", "https://meta.wikimedia.org/wiki/Trust_and_Safety"
+)
+COMMUNITY_HELP_URL = config.text(
+    "RIGHTSDESK_COMMUNITY_HELP_URL", "https://meta.wikimedia.org/wiki/Help:Contents"
+)
+# Told at once, by mail, about every critical report (addresses separated by spaces or commas).
+ONCALL_EMAILS = config.words("RIGHTSDESK_ONCALL_EMAILS", [])
 
 # Where the "Leave this site quickly" link goes: somewhere ordinary that raises no questions.
 QUICK_EXIT_URL = config.text("RIGHTSDESK_QUICK_EXIT_URL", "https://www.wikipedia.org/")

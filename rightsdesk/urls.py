@@ -10,5 +10,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
 urlpatterns += i18n_patterns(
     path("", include("rightsdesk.core.urls")),
     path("staff/", include("rightsdesk.accounts.urls")),
+    path("staff/cases/", include("rightsdesk.cases.urls")),
     prefix_default_language=True,
 )

@@ -46,5 +46,9 @@ def make_staff(
         services.totp_enrolment_confirm(
             member=member, code=pyotp.TOTP(seed).at(time.time() - totp.PERIOD)
         )
+        # A member who signed in before has a key pair and a confirmed recovery key.
+        pair = services.staff_key_open(member=member, password=password)
+        recovery_key = services.staff_recovery_key_issue(member=member, private_key=pair.private)
+        services.staff_recovery_key_confirm(member=member, typed=recovery_key)
         member.refresh_from_db()
     return StaffLogin(member=member, password=password, seed=seed)

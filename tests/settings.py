@@ -13,3 +13,8 @@ TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBacken
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 WHITENOISE_AUTOREFRESH = True
 PUBLIC_PAGE_CACHE_SECONDS = 0  # tests that want the page cache turn it on themselves
+
+from rightsdesk.crypto.passwords import FAST_KDF_FOR_TESTS  # noqa: E402
+
+STAFF_KEY_KDF = FAST_KDF_FOR_TESTS
+RECEIPT_KDF = FAST_KDF_FOR_TESTS

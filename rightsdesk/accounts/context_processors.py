@@ -6,8 +6,11 @@ from rightsdesk.accounts.permissions import Permission
 
 
 def staff(request: HttpRequest) -> dict[str, bool]:
+    """Which staff navigation links to show."""
     user = getattr(request, "user", None)
-    can_manage = bool(
-        user is not None and user.is_authenticated and user.has_permission(Permission.STAFF_MANAGE)
-    )
-    return {"perms_staff_manage": can_manage}
+    if user is None or not user.is_authenticated:
+        return {"perms_staff_manage": False, "perms_case_work": False}
+    return {
+        "perms_staff_manage": user.has_permission(Permission.STAFF_MANAGE),
+        "perms_case_work": user.has_permission(Permission.CASE_WORK),
+    }

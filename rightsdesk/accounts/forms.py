@@ -38,3 +38,41 @@ class SignInForm(forms.Form):
 
 class EnrolmentForm(forms.Form):
     code = authenticator_code_field(required=True)
+
+
+class RecoveryKeyConfirmForm(forms.Form):
+    key = forms.CharField(
+        label=_("Type your recovery key to confirm you have kept it"),
+        max_length=80,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "off", "autocapitalize": "characters", "dir": "ltr"}
+        ),
+    )
+
+
+class PasswordChangeForm(forms.Form):
+    current_password = forms.CharField(
+        label=_("Current password"),
+        max_length=1024,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+    new_password = forms.CharField(
+        label=_("New password"),
+        help_text=_("At least 12 characters. A few unrelated words make a strong password."),
+        max_length=1024,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    new_password_again = forms.CharField(
+        label=_("New password, again"),
+        max_length=1024,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, object] | None:
+        cleaned = super().clean()
+        if cleaned and cleaned.get("new_password") != cleaned.get("new_password_again"):
+            self.add_error("new_password_again", _("The two new passwords are not the same."))
+        return cleaned

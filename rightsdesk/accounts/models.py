@@ -82,3 +82,32 @@ class LoginThrottle(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class StaffKey(models.Model):
+    """A member's X25519 key pair. The private half is stored only wrapped: under a key derived
+    from their password (Argon2id) and under a recovery key shown to them once."""
+
+    member = models.OneToOneField(StaffMember, on_delete=models.CASCADE, related_name="key")
+    public_key = models.BinaryField()
+    private_by_password = models.BinaryField()
+    private_by_recovery = models.BinaryField(null=True, blank=True)
+    recovery_confirmed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"key of {self.member_id}"
+
+
+class OrganisationEscrow(models.Model):
+    """The public half of the organisation's escrow key. The private half is never stored: it
+    exists only as Shamir shares held by trustees, and is rebuilt from enough of them to restore
+    access after lost passwords."""
+
+    public_key = models.BinaryField()
+    shares = models.PositiveSmallIntegerField()
+    threshold = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"escrow {self.threshold} of {self.shares}"

@@ -10,10 +10,19 @@ from django.contrib.auth import authenticate, password_validation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from rightsdesk.accounts import throttle, totp
-from rightsdesk.accounts.models import StaffMember, TotpDevice, username_validator
+from rightsdesk.accounts.models import (
+    OrganisationEscrow,
+    StaffKey,
+    StaffMember,
+    TotpDevice,
+    username_validator,
+)
 from rightsdesk.accounts.permissions import Role
+from rightsdesk.crypto import escrow, keys, passwords
+from rightsdesk.crypto.errors import WrongPassword
 
 security_log = logging.getLogger("rightsdesk.security")
 
@@ -32,6 +41,20 @@ class EnrolmentCodeInvalid(Exception):
     """The code typed while setting up an authenticator does not match (or was used already)."""
 
 
+class RecoveryKeyMismatch(Exception):
+    """The recovery key typed back does not open the member's key."""
+
+
+class PasswordChangeRefused(Exception):
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("; ".join(messages))
+        self.messages = messages
+
+
+class EscrowExists(Exception):
+    """The organisation already has an escrow key; replacing it is a separate, audited process."""
+
+
 class StaffMemberInvalid(ValueError):
     def __init__(self, messages: list[str]) -> None:
         super().__init__("; ".join(messages))
@@ -42,6 +65,9 @@ class StaffMemberInvalid(ValueError):
 class SignInResult:
     member: StaffMember
     needs_enrolment: bool
+    # The member's unwrapped private key, to be kept only in the session keyring.
+    private_key: bytes
+    recovery_confirmed: bool
 
 
 def staff_member_create(
@@ -125,11 +151,23 @@ def staff_sign_in(
             member=member,
             defaults={"encrypted_seed": totp.encrypt_seed(totp.new_seed(), member_id=member.pk)},
         )
-        if device.confirmed or code.strip():
-            if _accept_code(device, code, now=now):
-                result = SignInResult(member, needs_enrolment=False)
-        else:
-            result = SignInResult(member, needs_enrolment=True)
+        needs_enrolment = not device.confirmed and not code.strip()
+        if needs_enrolment or _accept_code(device, code, now=now):
+            try:
+                key = staff_key_open(member=member, password=password)
+            except WrongPassword:
+                # The password was changed without re-wrapping the key (never through
+                # rightsdesk); only key recovery can help, so refuse rather than half sign in.
+                security_log.warning(
+                    "staff member %s has a key their password cannot open", member.pk
+                )
+                raise SignInFailed from None
+            result = SignInResult(
+                member,
+                needs_enrolment=needs_enrolment,
+                private_key=key.private,
+                recovery_confirmed=member.key.recovery_confirmed_at is not None,
+            )
 
     if result is None:
         throttle.record_failure(account_key, now=moment)
@@ -153,3 +191,91 @@ def totp_enrolment_details(*, member: StaffMember) -> tuple[str, str]:
     device = member.totp
     seed = totp.decrypt_seed(device.encrypted_seed, member_id=member.pk)
     return seed, totp.provisioning_uri(seed, username=member.username, issuer=settings.SITE_NAME)
+
+
+def _kdf() -> passwords.KdfParams:
+    return settings.STAFF_KEY_KDF
+
+
+def staff_key_open(*, member: StaffMember, password: str) -> keys.KeyPair:
+    """The member's key pair, created on first use and unwrapped with their password.
+
+    Only ever called after the password was verified. When the stored Argon2id parameters are
+    weaker than today's, the private key is wrapped again with the current ones.
+    """
+    existing = StaffKey.objects.filter(member=member).first()
+    if existing is None:
+        pair = keys.generate_keypair()
+        StaffKey.objects.create(
+            member=member,
+            public_key=pair.public,
+            private_by_password=passwords.wrap_with_password(pair.private, password, params=_kdf()),
+        )
+        security_log.info("staff member %s received a key pair", member.pk)
+        return pair
+    blob = bytes(existing.private_by_password)
+    pair = keys.keypair_from_private(passwords.unwrap_with_password(blob, password))
+    stored = passwords.kdf_params_of(blob)
+    wanted = _kdf()
+    if stored.opslimit < wanted.opslimit or stored.memlimit < wanted.memlimit:
+        existing.private_by_password = passwords.wrap_with_password(
+            pair.private, password, params=wanted
+        )
+        existing.save(update_fields=["private_by_password"])
+    return pair
+
+
+def staff_recovery_key_issue(*, member: StaffMember, private_key: bytes) -> str:
+    """A new recovery key, replacing any unconfirmed one. Shown once, never stored."""
+    recovery_key = passwords.new_recovery_key()
+    StaffKey.objects.filter(member=member).update(
+        private_by_recovery=passwords.wrap_with_recovery_key(private_key, recovery_key),
+        recovery_confirmed_at=None,
+    )
+    return recovery_key
+
+
+def staff_recovery_key_confirm(*, member: StaffMember, typed: str) -> None:
+    """Check that the member kept their recovery key by having them type it back."""
+    key = StaffKey.objects.get(member=member)
+    normalised = passwords.normalise_recovery_key(typed)
+    if key.private_by_recovery is None or normalised is None:
+        raise RecoveryKeyMismatch
+    try:
+        passwords.unwrap_with_recovery_key(bytes(key.private_by_recovery), normalised)
+    except WrongPassword:
+        raise RecoveryKeyMismatch from None
+    key.recovery_confirmed_at = timezone.now()
+    key.save(update_fields=["recovery_confirmed_at"])
+    security_log.info("staff member %s confirmed a recovery key", member.pk)
+
+
+def staff_password_change(*, member: StaffMember, current_password: str, new_password: str) -> None:
+    """Change the password and re-wrap the private key under it, in one transaction."""
+    if not member.check_password(current_password):
+        raise PasswordChangeRefused([_("Your current password is not correct.")])
+    try:
+        password_validation.validate_password(new_password, member)
+    except ValidationError as error:
+        raise PasswordChangeRefused([str(message) for message in error.messages]) from None
+    with transaction.atomic():
+        pair = staff_key_open(member=member, password=current_password)
+        StaffKey.objects.filter(member=member).update(
+            private_by_password=passwords.wrap_with_password(
+                pair.private, new_password, params=_kdf()
+            )
+        )
+        member.set_password(new_password)
+        member.save(update_fields=["password"])
+    security_log.info("staff member %s changed their password", member.pk)
+
+
+def escrow_initialise(*, shares: int, threshold: int) -> list[str]:
+    """Create the organisation escrow key pair; store the public half, return the shares once."""
+    if OrganisationEscrow.objects.exists():
+        raise EscrowExists
+    pair = keys.generate_keypair()
+    mnemonics = escrow.split_secret(pair.private, shares=shares, threshold=threshold)
+    OrganisationEscrow.objects.create(public_key=pair.public, shares=shares, threshold=threshold)
+    security_log.info("organisation escrow key created, %s of %s shares", threshold, shares)
+    return mnemonics

@@ -10,4 +10,6 @@ urlpatterns = [
     path("sign-in/authenticator/", views.enrol, name="enrol"),
     path("sign-out/", views.sign_out, name="logout"),
     path("members/", views.members, name="members"),
+    path("account/recovery-key/", views.recovery_key, name="recovery-key"),
+    path("account/password/", views.password_change, name="password-change"),
 ]

@@ -5,7 +5,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,8 +17,14 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from rightsdesk.accounts import selectors, services, totp
 from rightsdesk.accounts.access import acting_member, staff_view
-from rightsdesk.accounts.forms import EnrolmentForm, SignInForm
-from rightsdesk.accounts.middleware import SEEN_AT, VERIFIED_AT
+from rightsdesk.accounts.forms import (
+    EnrolmentForm,
+    PasswordChangeForm,
+    RecoveryKeyConfirmForm,
+    SignInForm,
+)
+from rightsdesk.accounts.keyring import keyring_forget, keyring_private_key, keyring_store
+from rightsdesk.accounts.middleware import RECOVERY_PENDING, SEEN_AT, VERIFIED_AT
 from rightsdesk.accounts.models import StaffMember
 from rightsdesk.accounts.permissions import PERMISSION_LABELS, ROLE_PERMISSIONS, Permission, Role
 from rightsdesk.core.page_cache import cached_public_page
@@ -35,13 +41,18 @@ def _next_url(request: HttpRequest) -> str:
     return reverse("accounts:dashboard")
 
 
-def _complete_sign_in(request: HttpRequest, member: StaffMember) -> HttpResponse:
+def _complete_sign_in(
+    request: HttpRequest, member: StaffMember, *, recovery_confirmed: bool
+) -> HttpResponse:
     next_url = _next_url(request)
     request.session.pop(PENDING, None)
     login(request, member, backend="django.contrib.auth.backends.ModelBackend")
     now = time.time()
     request.session[VERIFIED_AT] = now
     request.session[SEEN_AT] = now
+    if not recovery_confirmed:
+        request.session[RECOVERY_PENDING] = True
+        return redirect("accounts:recovery-key")
     return HttpResponseRedirect(next_url)
 
 
@@ -71,13 +82,20 @@ def sign_in(request: HttpRequest) -> HttpResponse:
             error = _("The username, password or code is not correct.")
         else:
             if not result.needs_enrolment:
-                return _complete_sign_in(request, result.member)
-            request.session.cycle_key()
-            request.session[PENDING] = {"member": result.member.pk, "at": time.time()}
-            next_url = _next_url(request)
-            return HttpResponseRedirect(
-                f"{reverse('accounts:enrol')}?{urlencode({'next': next_url})}"
-            )
+                response = _complete_sign_in(
+                    request, result.member, recovery_confirmed=result.recovery_confirmed
+                )
+            else:
+                request.session.cycle_key()
+                request.session[PENDING] = {
+                    "member": result.member.pk,
+                    "at": time.time(),
+                    "recovery_confirmed": result.recovery_confirmed,
+                }
+                query = urlencode({"next": _next_url(request)})
+                response = HttpResponseRedirect(f"{reverse('accounts:enrol')}?{query}")
+            keyring_store(request, response, member_id=result.member.pk, private=result.private_key)
+            return response
         # Keep the username; never send a password or a code back to the browser.
         form = SignInForm(initial={"username": form.cleaned_data["username"]})
     context = {
@@ -112,7 +130,9 @@ def enrol(request: HttpRequest) -> HttpResponse:
             )
         else:
             messages.success(request, _("Two-factor sign-in is set up."))
-            return _complete_sign_in(request, member)
+            return _complete_sign_in(
+                request, member, recovery_confirmed=bool(pending.get("recovery_confirmed"))
+            )
     seed, uri = services.totp_enrolment_details(member=member)
     context = {
         "form": form,
@@ -128,7 +148,9 @@ def enrol(request: HttpRequest) -> HttpResponse:
 def sign_out(request: HttpRequest) -> HttpResponse:
     logout(request)
     messages.info(request, _("You are signed out."))
-    return redirect("accounts:login")
+    response = redirect("accounts:login")
+    keyring_forget(response)
+    return response
 
 
 @never_cache
@@ -153,3 +175,56 @@ def members(request: HttpRequest) -> HttpResponse:
         "accounts/members.html",
         {"members": selectors.staff_members_visible_to(member)},
     )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@staff_view(Permission.DASHBOARD_VIEW)
+def recovery_key(request: HttpRequest) -> HttpResponse:
+    """Shown once after the first sign-in: the key that restores access if the password is lost."""
+    member = acting_member(request)
+    if not request.session.get(RECOVERY_PENDING):
+        return redirect("accounts:dashboard")
+    form = RecoveryKeyConfirmForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.staff_recovery_key_confirm(member=member, typed=form.cleaned_data["key"])
+        except services.RecoveryKeyMismatch:
+            form.add_error(
+                "key", _("That is not the recovery key shown above. Check it and try again.")
+            )
+        else:
+            request.session.pop(RECOVERY_PENDING, None)
+            messages.success(request, _("Your recovery key is confirmed. Keep it safe."))
+            return redirect("accounts:dashboard")
+    private = keyring_private_key(request, member_id=member.pk)
+    if private is None:
+        logout(request)
+        messages.info(request, _("Your session ended. Please sign in again."))
+        return redirect("accounts:login")
+    shown = services.staff_recovery_key_issue(member=member, private_key=private)
+    return render(request, "accounts/recovery_key.html", {"form": form, "recovery_key": shown})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+@staff_view(Permission.DASHBOARD_VIEW)
+def password_change(request: HttpRequest) -> HttpResponse:
+    member = acting_member(request)
+    form = PasswordChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.staff_password_change(
+                member=member,
+                current_password=form.cleaned_data["current_password"],
+                new_password=form.cleaned_data["new_password"],
+            )
+        except services.PasswordChangeRefused as refused:
+            for message in refused.messages:
+                form.add_error(None, message)
+        else:
+            # Django ends other sessions on a password change; keep this one.
+            update_session_auth_hash(request, member)
+            messages.success(request, _("Your password is changed."))
+            return redirect("accounts:dashboard")
+    return render(request, "accounts/password_change.html", {"form": form})

@@ -14,13 +14,12 @@ import secrets
 from nacl import bindings
 from nacl.exceptions import CryptoError
 
+# Shared with the rest of the package, so one ``except DecryptionFailed`` covers every cipher.
+from rightsdesk.crypto.errors import DecryptionFailed as DecryptionFailed
+
 KEY_BYTES = bindings.crypto_aead_xchacha20poly1305_ietf_KEYBYTES
 NONCE_BYTES = bindings.crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
 VERSION = b"\x01"
-
-
-class DecryptionFailed(Exception):
-    """The ciphertext was altered, belongs to another context, or the key is wrong."""
 
 
 class InvalidKey(ValueError):

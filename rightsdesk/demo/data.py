@@ -13,7 +13,7 @@ import pyotp
 
 from rightsdesk.accounts import services as account_services
 from rightsdesk.accounts import totp
-from rightsdesk.accounts.models import StaffMember
+from rightsdesk.accounts.models import OrganisationEscrow, StaffMember
 from rightsdesk.accounts.permissions import Role
 
 DEMO_PREFIX = "demo-"
@@ -65,6 +65,13 @@ def demo_load() -> list[DemoAccount]:
             DemoAccount(username, role, demo_password(role), uri, member.totp.confirmed)
         )
     return accounts
+
+
+def demo_escrow() -> list[str] | None:
+    """Create the demo's escrow key (3 of 5) when missing; the shares are returned only then."""
+    if OrganisationEscrow.objects.exists():
+        return None
+    return account_services.escrow_initialise(shares=5, threshold=3)
 
 
 def demo_current_code(username: str, *, now: float | None = None) -> str:

@@ -102,17 +102,23 @@ def test_first_sign_in_requires_enrolment_before_anything_else(client: Client, s
 
     done = client.post(ENROL, {"code": login.code()})
     assert done.status_code == 302
-    assert done["Location"] == reverse("accounts:dashboard")
-    assert client.get(reverse("accounts:dashboard")).status_code == 200
+    assert done["Location"] == reverse("accounts:recovery-key")
     login.member.totp.refresh_from_db()
     assert login.member.totp.confirmed
+    # Next comes the recovery key; nothing else opens until it is confirmed.
+    assert client.get(reverse("accounts:dashboard"))["Location"] == reverse("accounts:recovery-key")
+    recovery_page = client.get(reverse("accounts:recovery-key")).content.decode()
+    shown = recovery_page.split('<p class="recovery-key" dir="ltr"><code>')[1].split("<")[0]
+    confirmed = client.post(reverse("accounts:recovery-key"), {"key": shown.lower()})
+    assert confirmed["Location"] == reverse("accounts:dashboard")
+    assert client.get(reverse("accounts:dashboard")).status_code == 200
 
 
 def test_enrolment_by_link_lets_a_code_through_on_first_sign_in(client: Client, staff):
     login = staff(enrolled=False)
     response = post_login(client, login.member.username, login.password, login.code())
     assert response.status_code == 302
-    assert response["Location"] == reverse("accounts:dashboard")
+    assert response["Location"] == reverse("accounts:recovery-key")
 
 
 def test_enrolment_page_needs_a_password_first(client: Client, db):

@@ -47,3 +47,10 @@ def page(browser: Browser) -> Iterator[Page]:
 def screenshot(page: Page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def confirm_recovery_key(page: Page) -> None:
+    """A first sign-in shows the recovery key once; type it back as a careful person would."""
+    shown = page.locator(".recovery-key code").inner_text()
+    page.locator("#id_key").fill(shown)
+    page.locator("form button[type=submit]").last.click()

@@ -10,6 +10,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page
 
+from tests.browser.conftest import confirm_recovery_key
 from tests.factories import make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -49,6 +50,9 @@ def test_staff_pages_have_no_wcag_violations(audited_page: Page, live_server, la
     assert violations(audited_page) == [], "enrolment page"
     audited_page.fill("#id_code", login.code())
     audited_page.click("form button[type=submit] >> nth=-1")
+    assert audited_page.url.endswith(f"/{language}/staff/account/recovery-key/")
+    assert violations(audited_page) == [], "recovery key page"
+    confirm_recovery_key(audited_page)
     assert audited_page.url.endswith(f"/{language}/staff/")
     assert violations(audited_page) == [], "dashboard"
     audited_page.goto(f"{live_server.url}/{language}/staff/members/")

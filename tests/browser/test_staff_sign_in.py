@@ -7,7 +7,7 @@ from django.core.management import call_command
 from playwright.sync_api import Page, expect
 
 from rightsdesk.accounts import totp
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import confirm_recovery_key, screenshot
 from tests.factories import make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -39,6 +39,8 @@ def test_demo_member_signs_in_with_password_and_code_without_javascript(page: Pa
     page.get_by_label("Password").fill("coordinator-insecure-demo")
     page.get_by_label("Six-digit code").fill(fresh_code(pyotp.parse_uri(uri).secret))
     page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Your recovery key")).to_be_visible()
+    confirm_recovery_key(page)
     expect(page).to_have_url(f"{live_server.url}/en/staff/")
     expect(page.get_by_role("heading", name="Dashboard")).to_be_visible()
     expect(page.get_by_text("Your role: Coordinator.")).to_be_visible()
@@ -66,6 +68,9 @@ def test_first_sign_in_enrols_an_authenticator_from_the_page(page: Page, live_se
     code = pyotp.TOTP(shown_key).at(time.time() + totp.PERIOD)
     page.locator("#id_code").fill(code.translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")))
     page.locator("form button[type=submit]").last.click()
+    expect(page).to_have_url(f"{live_server.url}/fa/staff/account/recovery-key/")
+    screenshot(page, "recovery-key-fa")
+    confirm_recovery_key(page)
     expect(page).to_have_url(f"{live_server.url}/fa/staff/")
     expect(page.locator("h1")).to_be_visible()
     screenshot(page, "dashboard-fa")

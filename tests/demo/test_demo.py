@@ -5,8 +5,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from rightsdesk.accounts.models import StaffMember
+from rightsdesk.accounts.models import OrganisationEscrow, StaffMember
 from rightsdesk.accounts.permissions import Role
+from rightsdesk.crypto import escrow, keys
 from tests.factories import make_staff
 
 
@@ -36,7 +37,11 @@ def test_demo_creates_one_account_per_role_and_prints_how_to_sign_in():
 def test_demo_runs_again_without_duplicating_and_prints_the_same_details():
     first = run_demo()
     second = run_demo()
-    assert first == second
+    marker = "Demo staff accounts"
+    assert first.split(marker)[1] == second.split(marker)[1]
+    assert "share 1:" in first
+    assert "share 1:" not in second
+    assert "escrow key exists already" in second
     assert StaffMember.objects.count() == len(Role)
 
 
@@ -52,7 +57,8 @@ def test_a_demo_account_can_sign_in_with_the_printed_details(client: Client):
         {"username": "demo-auditor", "password": "auditor-insecure-demo", "code": code},
     )
     assert response.status_code == 302
-    assert client.get("/en/staff/").status_code == 200
+    # A first sign-in goes on to the recovery key before anything else.
+    assert response["Location"] == "/en/staff/account/recovery-key/"
 
 
 @pytest.mark.django_db
@@ -71,3 +77,13 @@ def test_demo_refuses_a_real_installation():
     with pytest.raises(CommandError, match="real staff accounts"):
         run_demo()
     assert not StaffMember.objects.filter(username__startswith="demo-").exists()
+
+
+@pytest.mark.django_db
+def test_demo_escrow_shares_rebuild_the_escrow_key():
+    output = run_demo()
+    shares = [line.split(": ", 1)[1] for line in output.splitlines() if "  share " in line]
+    assert len(shares) == 5
+    escrow_key = OrganisationEscrow.objects.get()
+    private = escrow.combine_shares([shares[4], shares[0], shares[2]])
+    assert keys.keypair_from_private(private).public == bytes(escrow_key.public_key)

@@ -30,6 +30,16 @@ class Command(BaseCommand):
             raise CommandError(
                 "this installation has real staff accounts; demo data is not loaded into it"
             ) from None
+        shares = data.demo_escrow()
+        if shares is not None:
+            self.stdout.write(
+                "Created the demo organisation escrow key (any 3 of these 5 shares restore it; "
+                "a real installation runs init-escrow and gives them to trustees):"
+            )
+            for number, share in enumerate(shares, start=1):
+                self.stdout.write(f"  share {number}: {share}")
+        else:
+            self.stdout.write("The demo organisation escrow key exists already (3 of 5 shares).")
         self.stdout.write("Demo staff accounts (for trying rightsdesk only, never in production):")
         for account in accounts:
             self.stdout.write(

@@ -1,0 +1,113 @@
+"""Cases. Only what routing, deadlines and aggregate figures need is in plaintext (see
+docs/threat-model.md); everything a reporter or the team wrote is encrypted to the case key."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Status(models.TextChoices):
+    NEW = "new", _("New")
+    TRIAGE = "triage", _("In triage")
+    ACTIVE = "active", _("Active")
+    WAITING_REPORTER = "waiting_reporter", _("Waiting for the reporter")
+    WAITING_PARTNER = "waiting_partner", _("Waiting for a partner")
+    RESOLVED = "resolved", _("Resolved")
+    REJECTED = "rejected", _("Rejected")
+    MERGED = "merged", _("Merged")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Urgency(models.TextChoices):
+    CRITICAL = "critical", _("Critical")
+    HIGH = "high", _("High")
+    NORMAL = "normal", _("Normal")
+
+
+class Category(models.TextChoices):
+    HARASSMENT = "harassment", _("Harassment")
+    DOXXING = "doxxing", _("Doxxing or outing")
+    THREATS = "threats", _("Threats")
+    AUTHORITIES = "authorities", _("Legal action, arrest or pressure from authorities")
+    SURVEILLANCE = "surveillance", _("Surveillance or account compromise")
+    IMPERSONATION = "impersonation", _("Impersonation")
+    OTHER = "other", _("Other")
+
+
+class Case(models.Model):
+    reference = models.CharField(max_length=16, unique=True)
+    status = models.CharField(max_length=24, choices=Status.choices, default=Status.NEW)
+    urgency = models.CharField(max_length=12, choices=Urgency.choices, default=Urgency.NORMAL)
+    category = models.CharField(max_length=24, choices=Category.choices)
+    language = models.CharField(max_length=16)
+    region = models.CharField(max_length=64, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # The case key pair: everything added to the case is encrypted to the public half; the
+    # private half is stored only wrapped (escrow, reporter, and one grant per staff member).
+    public_key = models.BinaryField()
+    escrow_wrap = models.BinaryField()
+    reporter_wrap = models.BinaryField(null=True)
+    # HMAC of the receipt under a pepper kept outside the database.
+    # Null once the report is withdrawn: unique, so an empty string cannot stand in for it.
+    receipt_lookup = models.CharField(max_length=64, unique=True, null=True)  # noqa: DJ001
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["status", "urgency", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class CaseGrant(models.Model):
+    """A staff member's copy of the case private key, sealed to their own public key."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="grants")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="case_grants"
+    )
+    sealed_private = models.BinaryField()
+    granted_at = models.DateTimeField(auto_now_add=True)
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "member"], name="one_grant_per_member")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} → {self.member_id}"
+
+
+class EntryKind(models.TextChoices):
+    REPORT = "report", _("Report")
+    REPORTER_MESSAGE = "reporter_message", _("Message from the reporter")
+    TEAM_MESSAGE = "team_message", _("Message to the reporter")
+    NOTE = "note", _("Internal note")
+
+
+class CaseEntry(models.Model):
+    """One item on a case's timeline; its content is an envelope sealed to the case key."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="entries")
+    kind = models.CharField(max_length=24, choices=EntryKind.choices)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    ciphertext = models.BinaryField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}/{self.uuid}"

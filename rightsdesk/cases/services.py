@@ -1,0 +1,106 @@
+"""Every change to cases goes through these functions; each owns its transaction."""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+
+from rightsdesk.accounts.models import OrganisationEscrow, StaffKey, StaffMember
+from rightsdesk.accounts.permissions import Role
+from rightsdesk.cases.contexts import entry_context, receipt_lookup
+from rightsdesk.cases.models import Case, CaseEntry, CaseGrant, Category, EntryKind, Urgency
+from rightsdesk.cases.tasks import notify_new_case
+from rightsdesk.crypto import envelope, keys, passwords, receipts
+
+security_log = logging.getLogger("rightsdesk.security")
+
+REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+
+class EscrowMissing(Exception):
+    """No organisation escrow key: a case created now could be lost with a password."""
+
+
+@dataclass(frozen=True)
+class CaseCreated:
+    case: Case
+    receipt: str
+
+
+def new_reference() -> str:
+    """A random, unguessable case reference that reveals nothing (not even an order)."""
+    body = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    return f"RD-{body[:4]}-{body[4:]}"
+
+
+def _coordinator_keys() -> list[StaffKey]:
+    return list(
+        StaffKey.objects.filter(
+            member__role=Role.COORDINATOR, member__is_active=True
+        ).select_related("member")
+    )
+
+
+def case_add_entry(
+    *, case: Case, kind: EntryKind, content: dict[str, Any], author: StaffMember | None = None
+) -> CaseEntry:
+    """Encrypt ``content`` to the case key and append it to the timeline (no key needed)."""
+    entry = CaseEntry(case=case, kind=kind, author=author)
+    plaintext = json.dumps(content, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    entry.ciphertext = envelope.encrypt_to(
+        bytes(case.public_key), plaintext, context=entry_context(case.reference, str(entry.uuid))
+    )
+    entry.save()
+    return entry
+
+
+def case_create(
+    *,
+    category: Category | str,
+    urgency: Urgency | str,
+    language: str,
+    report: dict[str, Any],
+    region: str = "",
+    receipt: str | None = None,
+) -> CaseCreated:
+    """Open a case from a report: a new key pair, wrapped for the escrow key, the reporter's
+    receipt and every active coordinator; the report encrypted to it. All or nothing."""
+    escrow = OrganisationEscrow.objects.first()
+    if escrow is None:
+        raise EscrowMissing
+    pair = keys.generate_keypair()
+    receipt = receipt or receipts.new_receipt()
+    reporter_wrap = passwords.wrap_with_password(
+        pair.private, receipts.normalise_receipt(receipt) or "", params=settings.RECEIPT_KDF
+    )
+    with transaction.atomic():
+        case = Case.objects.create(
+            reference=new_reference(),
+            category=category,
+            urgency=urgency,
+            language=language,
+            region=region,
+            public_key=pair.public,
+            escrow_wrap=keys.seal(bytes(escrow.public_key), pair.private),
+            reporter_wrap=reporter_wrap,
+            receipt_lookup=receipt_lookup(receipt),
+        )
+        CaseGrant.objects.bulk_create(
+            CaseGrant(
+                case=case,
+                member=key.member,
+                sealed_private=keys.seal(bytes(key.public_key), pair.private),
+            )
+            for key in _coordinator_keys()
+        )
+        case_add_entry(case=case, kind=EntryKind.REPORT, content=report)
+        case_id = case.pk
+        transaction.on_commit(lambda: notify_new_case.enqueue(case_id=case_id))
+    security_log.info("case %s created", case.reference)
+    return CaseCreated(case=case, receipt=receipt)

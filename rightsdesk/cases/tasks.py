@@ -1,0 +1,53 @@
+"""Background work for cases, run by the task worker."""
+
+from __future__ import annotations
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.tasks import task
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from rightsdesk.accounts.models import StaffMember
+from rightsdesk.accounts.permissions import Role
+from rightsdesk.cases.models import Case, Urgency
+
+log = logging.getLogger("rightsdesk.notifications")
+
+
+@task
+def notify_new_case(*, case_id: int) -> int:
+    """Tell coordinators (and, for a critical report, the on-call list) that a report arrived.
+
+    The message is content-free: it says that something arrived and how urgent it is, never what
+    it is about, who sent it or its reference. Mail passes through servers we do not control.
+    """
+    case = Case.objects.filter(pk=case_id).only("urgency").first()
+    if case is None:
+        return 0
+    recipients = set(
+        StaffMember.objects.filter(role=Role.COORDINATOR, is_active=True)
+        .exclude(email="")
+        .values_list("email", flat=True)
+    )
+    critical = case.urgency == Urgency.CRITICAL
+    if critical:
+        recipients.update(settings.ONCALL_EMAILS)
+    if not recipients:
+        return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        if critical:
+            subject = _("Urgent: a report needs attention now")
+            body = _(
+                "Someone reported an immediate danger of physical harm. Sign in to rightsdesk "
+                "now to read it: %(url)s"
+            )
+        else:
+            subject = _("A new report has arrived")
+            body = _("A new report has arrived. Sign in to rightsdesk to read it: %(url)s")
+        body = body % {"url": settings.PUBLIC_URL + "/"}
+    send_mail(subject, body, None, sorted(recipients))
+    log.info("notified %d people of a new report", len(recipients))
+    return len(recipients)

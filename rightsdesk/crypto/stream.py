@@ -1,0 +1,153 @@
+"""Files encrypted to a case public key with libsodium's secretstream, in constant memory.
+
+A fresh file key is sealed to the recipient in the header, so the uploader cannot read the file
+back. The content follows in chunks; secretstream authenticates each chunk *and its position*,
+and marks the last one with ``TAG_FINAL``, so a reader notices altered, reordered, dropped or
+appended chunks, and a file cut short.
+
+Layout, version 1::
+
+    version (1) | sealed key length (2, big-endian) | sealed file key | secretstream header (24)
+    then, for each chunk:  ciphertext length (4, big-endian) | ciphertext (plaintext + 17)
+
+Every chunk but the last holds exactly ``chunk_size`` plaintext bytes; the last one holds fewer
+(none when the file is empty or ends on a chunk boundary) and carries ``TAG_FINAL``. Nothing may
+follow it. The header (version, key length and sealed key) is authenticated as associated data of
+the first chunk.
+"""
+
+from __future__ import annotations
+
+import secrets
+import struct
+from typing import BinaryIO
+
+from nacl import bindings
+from nacl.exceptions import CryptoError as _NaclError
+
+from rightsdesk.crypto.errors import StreamCorrupted
+from rightsdesk.crypto.keys import SEAL_OVERHEAD, KeyPair, seal, unseal
+
+VERSION = b"\x01"
+CHUNK_SIZE = 64 * 1024
+MAX_CHUNK_SIZE = 1024 * 1024
+"""Largest chunk a writer may choose, and so the most a reader ever holds in memory at once."""
+
+KEY_BYTES: int = bindings.crypto_secretstream_xchacha20poly1305_KEYBYTES
+HEADER_BYTES: int = bindings.crypto_secretstream_xchacha20poly1305_HEADERBYTES
+CHUNK_OVERHEAD: int = bindings.crypto_secretstream_xchacha20poly1305_ABYTES
+_TAG_MESSAGE: int = bindings.crypto_secretstream_xchacha20poly1305_TAG_MESSAGE
+_TAG_FINAL: int = bindings.crypto_secretstream_xchacha20poly1305_TAG_FINAL
+
+_KEY_LENGTH = struct.Struct(">H")
+_CHUNK_LENGTH = struct.Struct(">I")
+_SEALED_KEY_BYTES = SEAL_OVERHEAD + KEY_BYTES
+
+
+def _read_exactly(source: BinaryIO, size: int) -> bytes:
+    """Up to ``size`` bytes, fewer only at the end of the source.
+
+    ``read`` may return short counts on pipes and sockets without being at the end, so keep
+    asking, but never for more than what is still missing.
+    """
+    parts: list[bytes] = []
+    missing = size
+    while missing:
+        part = source.read(missing)
+        if not part:
+            break
+        parts.append(part)
+        missing -= len(part)
+    return b"".join(parts)
+
+
+def encrypt_stream(
+    recipient_public: bytes,
+    source: BinaryIO,
+    destination: BinaryIO,
+    *,
+    chunk_size: int = CHUNK_SIZE,
+) -> int:
+    """Encrypt ``source`` into ``destination``; returns how many plaintext bytes were read."""
+    if not 1 <= chunk_size <= MAX_CHUNK_SIZE:
+        raise ValueError(f"chunk_size must be between 1 and {MAX_CHUNK_SIZE}, not {chunk_size}")
+    file_key = secrets.token_bytes(KEY_BYTES)
+    sealed_key = seal(recipient_public, file_key)
+    file_header = VERSION + _KEY_LENGTH.pack(len(sealed_key)) + sealed_key
+    state = bindings.crypto_secretstream_xchacha20poly1305_state()
+    stream_header = bindings.crypto_secretstream_xchacha20poly1305_init_push(state, file_key)
+    destination.write(file_header + stream_header)
+
+    associated_data: bytes | None = file_header
+    total = 0
+    while True:
+        plaintext = _read_exactly(source, chunk_size)
+        total += len(plaintext)
+        final = len(plaintext) < chunk_size
+        ciphertext: bytes = bindings.crypto_secretstream_xchacha20poly1305_push(
+            state, plaintext, associated_data, _TAG_FINAL if final else _TAG_MESSAGE
+        )
+        destination.write(_CHUNK_LENGTH.pack(len(ciphertext)) + ciphertext)
+        associated_data = None
+        if final:
+            return total
+
+
+def decrypt_stream(keypair: KeyPair, source: BinaryIO, destination: BinaryIO) -> int:
+    """Decrypt ``source`` into ``destination``; returns how many plaintext bytes were written.
+
+    Plaintext reaches ``destination`` chunk by chunk, before the reader can know whether the
+    file is complete. Write to a temporary file and keep it only once this function returns;
+    on ``StreamCorrupted`` (or ``DecryptionFailed`` for the wrong key) throw it away.
+    """
+    prefix = _read_exactly(source, len(VERSION) + _KEY_LENGTH.size)
+    if len(prefix) < len(VERSION) + _KEY_LENGTH.size:
+        raise StreamCorrupted("truncated: the file ends inside its header")
+    if prefix[:1] != VERSION:
+        raise StreamCorrupted(f"unknown encrypted file version {prefix[0]}")
+    (sealed_length,) = _KEY_LENGTH.unpack_from(prefix, len(VERSION))
+    if sealed_length != _SEALED_KEY_BYTES:
+        raise StreamCorrupted(f"a sealed file key of {sealed_length} bytes cannot be valid")
+    sealed_key = _read_exactly(source, sealed_length)
+    stream_header = _read_exactly(source, HEADER_BYTES)
+    if len(sealed_key) + len(stream_header) < sealed_length + HEADER_BYTES:
+        raise StreamCorrupted("truncated: the file ends inside its header")
+    # DecryptionFailed here: the wrong key pair, or an altered key. A sealed key of the checked
+    # length always opens to a key of the right length, which init_pull then accepts.
+    file_key = unseal(keypair, sealed_key)
+    state = bindings.crypto_secretstream_xchacha20poly1305_state()
+    bindings.crypto_secretstream_xchacha20poly1305_init_pull(state, stream_header, file_key)
+
+    associated_data: bytes | None = prefix + sealed_key
+    total = 0
+    index = 0
+    while True:
+        length_bytes = _read_exactly(source, _CHUNK_LENGTH.size)
+        if len(length_bytes) < _CHUNK_LENGTH.size:
+            raise StreamCorrupted(
+                f"truncated: the file ends after chunk {index} without its final chunk"
+            )
+        (length,) = _CHUNK_LENGTH.unpack(length_bytes)
+        if not CHUNK_OVERHEAD <= length <= MAX_CHUNK_SIZE + CHUNK_OVERHEAD:
+            raise StreamCorrupted(f"chunk {index + 1} claims an impossible length of {length}")
+        ciphertext = _read_exactly(source, length)
+        if len(ciphertext) < length:
+            raise StreamCorrupted(f"truncated: the file ends inside chunk {index + 1}")
+        index += 1
+        try:
+            plaintext, tag = bindings.crypto_secretstream_xchacha20poly1305_pull(
+                state, ciphertext, associated_data
+            )
+        except _NaclError:
+            raise StreamCorrupted(
+                f"chunk {index} was altered, moved, or comes from another file"
+            ) from None
+        associated_data = None
+        destination.write(plaintext)
+        total += len(plaintext)
+        if tag == _TAG_FINAL:
+            if source.read(1):
+                raise StreamCorrupted("extra data follows the final chunk")
+            return total
+        if tag != _TAG_MESSAGE:
+            raise StreamCorrupted(f"chunk {index} carries an unexpected tag {tag}")
