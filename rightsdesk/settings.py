@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "rightsdesk.core",
     "rightsdesk.cases",
+    "rightsdesk.intake",
     "rightsdesk.demo",
 ]
 
@@ -230,6 +231,8 @@ CACHES = {
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # The worker writes a heartbeat this often; /healthz calls it stale after three missed beats.
 WORKER_HEARTBEAT_SECONDS = 10
+# Housekeeping the worker runs with every heartbeat.
+WORKER_MAINTENANCE = ["rightsdesk.intake.drafts.drafts_purge_expired"]
 
 EMAIL_BACKEND_PATH = config.text(
     "RIGHTSDESK_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"
@@ -251,6 +254,8 @@ ADMINS: list[tuple[str, str]] = []
 
 # The reporting flow. A draft lives encrypted in the data directory, never in the database.
 REPORT_DRAFT_SECONDS = config.integer("RIGHTSDESK_REPORT_DRAFT_SECONDS", 60 * 60)
+# A reporter who came back with a receipt stays signed in this long.
+REPORTER_SESSION_SECONDS = config.integer("RIGHTSDESK_REPORTER_SESSION_SECONDS", 30 * 60)
 # Shown at once to someone in immediate danger: an address read around the clock, and any
 # further contacts (one per line, plain text) the team wants to list.
 EMERGENCY_EMAIL = config.text("RIGHTSDESK_EMERGENCY_EMAIL", "emergency@wikimedia.org")

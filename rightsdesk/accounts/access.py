@@ -19,8 +19,29 @@ from rightsdesk.accounts.permissions import Permission
 PUBLIC_URL_NAMES: frozenset[str] = frozenset(
     {
         "healthz",
+        # The reporting API: the reporter endpoints check their own bearer token.
+        "api:openapi-json",
+        "api:api-root",
+        "api:reports",
+        "api:reporter-session",
+        "api:reporter-case",
+        "api:reporter-messages",
         "core:home",
         "core:cover-tracks",
+        "intake:start",
+        "intake:danger",
+        "intake:emergency",
+        "intake:scope",
+        "intake:elsewhere",
+        "intake:what",
+        "intake:contact",
+        "intake:review",
+        "intake:sent",
+        "intake:discard",
+        "intake:followup",
+        "intake:followup-reply",
+        "intake:followup-withdraw",
+        "intake:followup-leave",
     }
 )
 

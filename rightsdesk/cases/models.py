@@ -8,12 +8,13 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Status(models.TextChoices):
     NEW = "new", _("New")
     TRIAGE = "triage", _("In triage")
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("case status", "Active")
     WAITING_REPORTER = "waiting_reporter", _("Waiting for the reporter")
     WAITING_PARTNER = "waiting_partner", _("Waiting for a partner")
     RESOLVED = "resolved", _("Resolved")

@@ -58,9 +58,18 @@ def case_keypair_for(member: StaffMember, case: Case, member_private: bytes) -> 
 
 def case_timeline(member: StaffMember, case: Case, member_private: bytes) -> list[TimelineEntry]:
     """The decrypted timeline; decrypted in memory only, for this request."""
-    case_pair = case_keypair_for(member, case, member_private)
+    return timeline_with_key(case, case_keypair_for(member, case, member_private))
+
+
+def timeline_with_key(
+    case: Case, case_pair: keys.KeyPair, *, kinds: frozenset[EntryKind] | None = None
+) -> list[TimelineEntry]:
+    """Decrypt a case's entries (optionally only some kinds) with the case key pair."""
+    entries = case.entries.select_related("author")
+    if kinds is not None:
+        entries = entries.filter(kind__in=kinds)
     timeline = []
-    for entry in case.entries.select_related("author"):
+    for entry in entries:
         plaintext = envelope.decrypt_with(
             case_pair,
             bytes(entry.ciphertext),
@@ -79,3 +88,12 @@ def case_timeline(member: StaffMember, case: Case, member_private: bytes) -> lis
 
 def case_exists_for_receipt(receipt: str) -> bool:
     return Case.objects.filter(receipt_lookup=receipt_lookup(receipt)).exists()
+
+
+def case_for_receipt(receipt: str) -> Case | None:
+    return Case.objects.filter(receipt_lookup=receipt_lookup(receipt)).first()
+
+
+def case_by_id(case_id: int) -> Case | None:
+    """For the reporter side, which holds a case id inside its own encrypted session."""
+    return Case.objects.filter(pk=case_id).first()

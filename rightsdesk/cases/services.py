@@ -10,12 +10,21 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import F
 
 from rightsdesk.accounts.models import OrganisationEscrow, StaffKey, StaffMember
 from rightsdesk.accounts.permissions import Role
 from rightsdesk.cases.contexts import entry_context, receipt_lookup
-from rightsdesk.cases.models import Case, CaseEntry, CaseGrant, Category, EntryKind, Urgency
-from rightsdesk.cases.tasks import notify_new_case
+from rightsdesk.cases.models import (
+    Case,
+    CaseEntry,
+    CaseGrant,
+    Category,
+    EntryKind,
+    Status,
+    Urgency,
+)
+from rightsdesk.cases.tasks import notify_new_case, notify_reporter_replied
 from rightsdesk.crypto import envelope, keys, passwords, receipts
 
 security_log = logging.getLogger("rightsdesk.security")
@@ -104,3 +113,39 @@ def case_create(
         transaction.on_commit(lambda: notify_new_case.enqueue(case_id=case_id))
     security_log.info("case %s created", case.reference)
     return CaseCreated(case=case, receipt=receipt)
+
+
+def case_withdraw(*, case: Case) -> None:
+    """The reporter withdrew the report: crypto-shred it. Every wrap of the case key and every
+    ciphertext is deleted, so nothing about its content can be recovered by anyone; only the
+    plaintext metadata row remains, marked withdrawn, for aggregate figures."""
+    with transaction.atomic():
+        case.entries.all().delete()
+        case.grants.all().delete()
+        Case.objects.filter(pk=case.pk).update(
+            status=Status.WITHDRAWN,
+            reporter_wrap=None,
+            escrow_wrap=b"",
+            receipt_lookup=None,
+            version=F("version") + 1,
+        )
+    security_log.info("case %s withdrawn and shredded", case.reference)
+
+
+def case_reporter_reply(*, case: Case, text: str) -> CaseEntry:
+    """A message from the reporter; a case waiting for them goes back to active."""
+    with transaction.atomic():
+        entry = case_add_entry(case=case, kind=EntryKind.REPORTER_MESSAGE, content={"text": text})
+        Case.objects.filter(pk=case.pk, status=Status.WAITING_REPORTER).update(
+            status=Status.ACTIVE, version=F("version") + 1
+        )
+        case_id = case.pk
+        transaction.on_commit(lambda: notify_reporter_replied.enqueue(case_id=case_id))
+    return entry
+
+
+def case_team_reply(*, case: Case, author: StaffMember, text: str) -> CaseEntry:
+    """A message from the team to the reporter, shown to them when they come back."""
+    return case_add_entry(
+        case=case, kind=EntryKind.TEAM_MESSAGE, content={"text": text}, author=author
+    )

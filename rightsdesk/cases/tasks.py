@@ -51,3 +51,25 @@ def notify_new_case(*, case_id: int) -> int:
     send_mail(subject, body, None, sorted(recipients))
     log.info("notified %d people of a new report", len(recipients))
     return len(recipients)
+
+
+@task
+def notify_reporter_replied(*, case_id: int) -> int:
+    """Tell the members holding a case that its reporter wrote back; content-free like above."""
+    recipients = sorted(
+        set(
+            StaffMember.objects.filter(case_grants__case_id=case_id, is_active=True)
+            .exclude(email="")
+            .values_list("email", flat=True)
+        )
+    )
+    if not recipients:
+        return 0
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _("A reporter wrote back")
+        body = _(
+            "A reporter answered on a case you hold. Sign in to rightsdesk to read it: %(url)s"
+        )
+        body = body % {"url": settings.PUBLIC_URL + "/"}
+    send_mail(subject, body, None, recipients)
+    return len(recipients)

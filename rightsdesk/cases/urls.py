@@ -7,4 +7,5 @@ app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="list"),
     path("<str:reference>/", views.case_detail, name="detail"),
+    path("<str:reference>/reply/", views.case_reply, name="reply"),
 ]

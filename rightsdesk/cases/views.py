@@ -1,50 +1,48 @@
 from __future__ import annotations
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.utils.translation import gettext_lazy as _
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from rightsdesk.accounts.access import acting_member, staff_view
 from rightsdesk.accounts.keyring import keyring_private_key
+from rightsdesk.accounts.models import StaffMember
 from rightsdesk.accounts.permissions import Permission
-from rightsdesk.cases import selectors
+from rightsdesk.cases import selectors, services
+from rightsdesk.cases.forms import TeamReplyForm
+from rightsdesk.cases.models import Case
+from rightsdesk.crypto.errors import DecryptionFailed
 
 # Labels for the parts of a report, in the order they are shown.
 REPORT_FIELDS = {
-    "danger": _("Immediate danger of physical harm"),
-    "what_happened": _("What happened"),
-    "projects": _("Projects or wikis concerned"),
-    "when": _("When"),
-    "links": _("Links or diffs"),
-    "others_affected": _("Others affected"),
-    "contact_method": _("How to reach them"),
-    "contact_value": _("Contact details"),
-    "preferred_language": _("Preferred language"),
-    "consent": _("Sharing with partners"),
+    "danger": gettext_lazy("Immediate danger of physical harm"),
+    "what_happened": gettext_lazy("What happened"),
+    "projects": gettext_lazy("Projects or wikis concerned"),
+    "when": gettext_lazy("When"),
+    "links": gettext_lazy("Links or diffs"),
+    "others_affected": gettext_lazy("Others affected"),
+    "contact_method": gettext_lazy("How to reach them"),
+    "contact_value": gettext_lazy("Contact details"),
+    "preferred_language": gettext_lazy("Preferred language"),
+    "consent": gettext_lazy("Sharing with partners"),
 }
 
 
-@never_cache
-@require_GET
-@staff_view(Permission.CASE_WORK)
-def case_list(request: HttpRequest) -> HttpResponse:
-    member = acting_member(request)
-    page = Paginator(selectors.cases_visible_to(member), 50).get_page(request.GET.get("page"))
-    return render(request, "cases/case_list.html", {"page": page})
-
-
-@never_cache
-@require_GET
-@staff_view(Permission.CASE_WORK)
-def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
-    member = acting_member(request)
+def _case_or_404(member: StaffMember, reference: str) -> Case:
     try:
-        case = selectors.case_for(member, reference)
+        return selectors.case_for(member, reference)
     except selectors.CaseNotFound:
         raise Http404 from None
+
+
+def _render_case(
+    request: HttpRequest, member: StaffMember, case: Case, reply_form: TeamReplyForm
+) -> HttpResponse:
     private = keyring_private_key(request, member_id=member.pk)
     timeline = None
     if private is not None:
@@ -67,5 +65,41 @@ def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
     return render(
         request,
         "cases/case_detail.html",
-        {"case": case, "entries": entries, "locked": timeline is None},
+        {"case": case, "entries": entries, "locked": timeline is None, "reply_form": reply_form},
     )
+
+
+@never_cache
+@require_GET
+@staff_view(Permission.CASE_WORK)
+def case_list(request: HttpRequest) -> HttpResponse:
+    member = acting_member(request)
+    page = Paginator(selectors.cases_visible_to(member), 50).get_page(request.GET.get("page"))
+    return render(request, "cases/case_list.html", {"page": page})
+
+
+@never_cache
+@require_GET
+@staff_view(Permission.CASE_WORK)
+def case_detail(request: HttpRequest, reference: str) -> HttpResponse:
+    member = acting_member(request)
+    return _render_case(request, member, _case_or_404(member, reference), TeamReplyForm())
+
+
+@require_POST
+@staff_view(Permission.CASE_WORK)
+def case_reply(request: HttpRequest, reference: str) -> HttpResponse:
+    """Write to the reporter. Only a member holding the case key may."""
+    member = acting_member(request)
+    case = _case_or_404(member, reference)
+    private = keyring_private_key(request, member_id=member.pk)
+    try:
+        selectors.case_keypair_for(member, case, private or b"")
+    except (selectors.CaseContentLocked, ValueError, DecryptionFailed):
+        raise Http404 from None
+    form = TeamReplyForm(request.POST)
+    if not form.is_valid():
+        return _render_case(request, member, case, form)
+    services.case_team_reply(case=case, author=member, text=form.cleaned_data["text"])
+    messages.success(request, _("Your message will be shown to the reporter when they come back."))
+    return redirect("cases:detail", reference=reference)

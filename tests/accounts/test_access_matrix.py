@@ -39,8 +39,35 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     # A case nobody may see: not found for those who work on cases, forbidden for the rest.
     ("cases:detail", "GET"): dict.fromkeys(Role, 403)
     | {ANON: 302, Role.COORDINATOR: 404, Role.HANDLER: 404},
+    # The public reporting flow: open to everyone; steps without a draft go back to its start.
+    ("intake:start", "GET"): dict.fromkeys(ALL_ROLES, 200),
+    ("intake:danger", "GET"): dict.fromkeys(ALL_ROLES, 302),
+    ("intake:emergency", "GET"): dict.fromkeys(ALL_ROLES, 200),
+    ("intake:scope", "GET"): dict.fromkeys(ALL_ROLES, 302),
+    ("intake:elsewhere", "GET"): dict.fromkeys(ALL_ROLES, 200),
+    ("intake:what", "GET"): dict.fromkeys(ALL_ROLES, 302),
+    ("intake:contact", "GET"): dict.fromkeys(ALL_ROLES, 302),
+    ("intake:review", "GET"): dict.fromkeys(ALL_ROLES, 302),
+    ("intake:sent", "GET"): dict.fromkeys(ALL_ROLES, 200),
+    ("intake:discard", "POST"): dict.fromkeys(ALL_ROLES, 302),
+    ("intake:followup", "GET"): dict.fromkeys(ALL_ROLES, 200),
+    ("intake:followup-reply", "POST"): dict.fromkeys(ALL_ROLES, 302),
+    ("intake:followup-withdraw", "GET"): dict.fromkeys(ALL_ROLES, 302),
+    ("intake:followup-leave", "POST"): dict.fromkeys(ALL_ROLES, 302),
+    # The reporting API is public; reporter endpoints demand their own bearer token.
+    ("api:api-root", "GET"): dict.fromkeys(ALL_ROLES, 404),
+    ("api:openapi-json", "GET"): dict.fromkeys(ALL_ROLES, 200),
+    ("api:reports", "POST"): dict.fromkeys(ALL_ROLES, 400),
+    ("api:reporter-session", "POST"): dict.fromkeys(ALL_ROLES, 400),
+    ("api:reporter-case", "GET"): dict.fromkeys(ALL_ROLES, 401),
+    ("api:reporter-messages", "POST"): dict.fromkeys(ALL_ROLES, 401),
+    ("cases:reply", "POST"): dict.fromkeys(Role, 403)
+    | {ANON: 302, Role.COORDINATOR: 404, Role.HANDLER: 404},
 }
-URL_ARGUMENTS = {"cases:detail": {"reference": "RD-NONE-0000"}}
+URL_ARGUMENTS = {
+    "cases:detail": {"reference": "RD-NONE-0000"},
+    "cases:reply": {"reference": "RD-NONE-0000"},
+}
 
 
 def walk(patterns: list[URLPattern | URLResolver], prefix: str = "") -> Iterator[URLPattern]:

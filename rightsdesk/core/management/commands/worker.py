@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import DatabaseError, close_old_connections, connection
 from django.utils.crypto import get_random_string
+from django.utils.module_loading import import_string
 from django_tasks_db.management.commands.db_worker import Worker
 
 from rightsdesk.core.services import worker_heartbeat_record
@@ -16,6 +17,7 @@ logger = logging.getLogger("rightsdesk.worker")
 
 
 def _beat_until(stop: threading.Event, worker_id: str, interval: float) -> None:
+    maintenance = [import_string(path) for path in settings.WORKER_MAINTENANCE]
     while not stop.is_set():
         try:
             worker_heartbeat_record(worker_id=worker_id)
@@ -23,6 +25,11 @@ def _beat_until(stop: threading.Event, worker_id: str, interval: float) -> None:
             logger.warning("could not record the worker heartbeat")
         finally:
             close_old_connections()
+        for job in maintenance:
+            try:
+                job()
+            except Exception:
+                logger.exception("maintenance job %s failed", job.__name__)
         stop.wait(interval)
     connection.close()
 

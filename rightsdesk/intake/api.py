@@ -1,0 +1,208 @@
+"""The reporting flow as JSON, for apps and scripts. Same questions, same checks, same services
+as the HTML pages; errors are JSON with a stable ``code`` and a translated ``message``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from ninja import Router, Schema, Status
+from ninja.security import HttpBearer
+
+from rightsdesk.cases.services import EscrowMissing
+from rightsdesk.intake import followup, services
+from rightsdesk.intake.forms import ContactForm, DangerForm, ReplyForm, WhatForm
+
+router = Router(tags=["reporting"])
+NOT_READY = gettext_lazy(
+    "Reports cannot be received yet: this installation is not finished. Nothing was saved."
+)
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str, **extra: Any) -> None:
+        super().__init__(message)
+        self.status = status
+        self.body = {"code": code, "message": message, **extra}
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+
+
+class ReportIn(Schema):
+    danger: bool
+    category: str
+    what_happened: str
+    projects: str = ""
+    when: str = ""
+    links: list[str] = []
+    others_affected: str = ""
+    contact_method: str = "none"
+    contact_value: str = ""
+    preferred_language: str = "en"
+    consent: str = "ask"
+    consent_purposes: list[str] = []
+
+
+class ReceiptOut(Schema):
+    receipt: str
+
+
+class SessionIn(Schema):
+    receipt: str
+
+
+class SessionOut(Schema):
+    token: str
+    expires_in: int
+
+
+class MessageOut(Schema):
+    from_team: bool
+    created_at: datetime
+    text: str
+
+
+class CaseOut(Schema):
+    status: str
+    received_at: datetime
+    messages: list[MessageOut]
+
+
+class MessageIn(Schema):
+    text: str
+
+
+class ReporterBearer(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> followup.ReporterAccess | None:
+        return followup.access_from_cookie(token)
+
+
+def _form_errors(form: Any) -> dict[str, list[str]]:
+    return {name: [str(message) for message in messages] for name, messages in form.errors.items()}
+
+
+def _invalid(errors: dict[str, list[str]]) -> ApiError:
+    return ApiError(
+        422,
+        "invalid",
+        _("Some answers need another look. Nothing you typed was lost."),
+        fields=errors,
+    )
+
+
+def _validated_answers(report: ReportIn) -> dict[str, Any]:
+    """Run the answers through the same forms as the HTML flow."""
+    data = report.dict()
+    answers: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    form_data: dict[str, Any] = {
+        **data,
+        "danger": "yes" if data["danger"] else "no",
+        "links": "\n".join(data["links"]),
+    }
+    for form_class in (DangerForm, WhatForm, ContactForm):
+        form = form_class(form_data)
+        if form.is_valid():
+            answers.update(form.cleaned_data)
+        else:
+            errors.update(
+                {name: [str(m) for m in messages] for name, messages in form.errors.items()}
+            )
+    if errors:
+        raise _invalid(errors)
+    return answers
+
+
+@router.post(
+    "/reports",
+    response={201: ReceiptOut, 422: ErrorOut, 503: ErrorOut},
+    url_name="reports",
+    auth=None,
+)
+def report_create(request: HttpRequest, report: ReportIn) -> Status[dict[str, str]]:
+    """Send a report. The receipt in the answer is shown once: keep it."""
+    answers = _validated_answers(report)
+    try:
+        receipt = services.report_create(answers=answers)
+    except EscrowMissing:
+        raise ApiError(503, "not_ready", str(NOT_READY)) from None
+    return Status(201, {"receipt": receipt})
+
+
+@router.post(
+    "/reporter/session",
+    response={201: SessionOut, 401: ErrorOut, 429: ErrorOut},
+    url_name="reporter-session",
+    auth=None,
+)
+def reporter_session(request: HttpRequest, body: SessionIn) -> Status[dict[str, Any]]:
+    """Exchange a receipt for a short-lived bearer token."""
+    try:
+        access = followup.reporter_open(receipt=body.receipt)
+    except followup.ReceiptThrottled as throttled:
+        raise ApiError(
+            429,
+            "throttled",
+            ngettext(
+                "Too many attempts. Please wait %(seconds)d second and try again.",
+                "Too many attempts. Please wait %(seconds)d seconds and try again.",
+                throttled.wait_seconds,
+            )
+            % {"seconds": throttled.wait_seconds},
+            retry_after=throttled.wait_seconds,
+        ) from None
+    except followup.ReceiptRefused:
+        raise ApiError(
+            401,
+            "receipt_refused",
+            _("This receipt does not open a report. Check the digits and try again."),
+        ) from None
+    lifetime = int(followup.session_lifetime().total_seconds())
+    return Status(201, {"token": followup.access_to_cookie(access), "expires_in": lifetime})
+
+
+def _access(request: HttpRequest) -> followup.ReporterAccess:
+    access = getattr(request, "auth", None)
+    if not isinstance(access, followup.ReporterAccess):
+        raise ApiError(401, "not_signed_in", _("Please open your report with your receipt again."))
+    return access
+
+
+@router.get(
+    "/reporter/case",
+    response={200: CaseOut, 401: ErrorOut},
+    url_name="reporter-case",
+    auth=ReporterBearer(),
+)
+def reporter_case(request: HttpRequest) -> dict[str, Any]:
+    """The report's coarse status and the messages between the reporter and the team."""
+    view = followup.reporter_view(_access(request))
+    if view is None:
+        raise ApiError(401, "not_signed_in", _("Please open your report with your receipt again."))
+    return {
+        "status": view.status,
+        "received_at": view.received_at,
+        "messages": [message.__dict__ for message in view.messages],
+    }
+
+
+@router.post(
+    "/reporter/messages",
+    response={201: ErrorOut, 401: ErrorOut, 422: ErrorOut},
+    url_name="reporter-messages",
+    auth=ReporterBearer(),
+)
+def reporter_message(request: HttpRequest, body: MessageIn) -> Status[dict[str, str]]:
+    """Write to the team."""
+    form = ReplyForm({"text": body.text})
+    if not form.is_valid():
+        raise _invalid(_form_errors(form))
+    if not followup.reporter_reply(_access(request), text=form.cleaned_data["text"]):
+        raise ApiError(401, "not_signed_in", _("Please open your report with your receipt again."))
+    return Status(201, {"code": "sent", "message": _("Your message was sent to the team.")})
