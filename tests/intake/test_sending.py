@@ -3,6 +3,7 @@
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from django.db import connections
 
 from rightsdesk.cases.models import Case
 from rightsdesk.cases.selectors import case_exists_for_receipt
@@ -65,8 +66,16 @@ def test_a_crash_before_the_case_was_created_creates_it_with_the_saved_receipt(e
 @pytest.mark.django_db(transaction=True)
 def test_two_sends_at_once_make_one_case(escrow):
     handle = complete_draft()
+
+    def send(_index: int) -> str:
+        try:
+            return services.report_submit(handle=handle)
+        finally:
+            # Each thread has its own database connection; leave none open behind.
+            connections.close_all()
+
     with ThreadPoolExecutor(max_workers=2) as pool:
-        results = list(pool.map(lambda _: services.report_submit(handle=handle), range(2)))
+        results = list(pool.map(send, range(2)))
     assert results[0] == results[1]
     assert Case.objects.count() == 1
 
