@@ -192,7 +192,12 @@ PERMISSIONS_POLICY = (
 # Request size: anything larger is refused with a translated 413 page before Django reads it.
 MAX_REQUEST_BYTES = config.integer("RIGHTSDESK_MAX_REQUEST_BYTES", 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
-FILE_UPLOAD_MAX_MEMORY_SIZE = 256 * 1024
+# Evidence files: per file and per report. Uploads are kept in memory, never spooled to disk in
+# the clear, and only the evidence pages accept a body this large.
+MAX_EVIDENCE_FILE_BYTES = config.integer("RIGHTSDESK_MAX_FILE_BYTES", 25 * 1024 * 1024)
+MAX_EVIDENCE_REPORT_BYTES = config.integer("RIGHTSDESK_MAX_REPORT_FILES_BYTES", 100 * 1024 * 1024)
+UPLOAD_PATHS = [r"^/[a-z-]+/report/evidence/$", r"^/[a-z-]+/report/followup/files/$"]
+FILE_UPLOAD_HANDLERS = ["rightsdesk.intake.uploads.BoundedMemoryUploadHandler"]
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [
@@ -232,7 +237,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # The worker writes a heartbeat this often; /healthz calls it stale after three missed beats.
 WORKER_HEARTBEAT_SECONDS = 10
 # Housekeeping the worker runs with every heartbeat.
-WORKER_MAINTENANCE = ["rightsdesk.intake.drafts.drafts_purge_expired"]
+WORKER_MAINTENANCE = [
+    "rightsdesk.intake.drafts.drafts_purge_expired",
+    "rightsdesk.cases.storage.evidence_purge_orphans",
+]
 
 EMAIL_BACKEND_PATH = config.text(
     "RIGHTSDESK_EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend"

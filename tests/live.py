@@ -13,6 +13,7 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -121,8 +122,41 @@ class Browser:
             self.csrf = found.group(1)
         return html
 
+    def upload(self, path: str, files: list[tuple[str, bytes]], *, timeout: float = 60) -> str:
+        """A multipart form post with files, as the evidence step sends it."""
+        boundary = f"----rightsdesk{uuid.uuid4().hex}"
+        parts = []
+        for name, value in (("csrfmiddlewaretoken", self.csrf), ("upload", "1")):
+            head = f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+            parts.append(f"{head}{value}\r\n".encode())
+        for filename, content in files:
+            parts.append(
+                f'--{boundary}\r\nContent-Disposition: form-data; name="files"; '
+                f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n'.encode()
+                + content
+                + b"\r\n"
+            )
+        parts.append(f"--{boundary}--\r\n".encode())
+        request = urllib.request.Request(
+            self.base + path,
+            data=b"".join(parts),
+            headers={
+                "Content-Type": f"multipart/form-data; boundary={boundary}",
+                "Referer": self.base + path,
+                "Origin": self.base,
+            },
+        )
+        with self.opener.open(request, timeout=timeout) as response:
+            html: str = response.read().decode("utf-8")
+        return html
+
     def fill_report(
-        self, *, language: str, narrative: str, extra: dict[str, str] | None = None
+        self,
+        *,
+        language: str,
+        narrative: str,
+        extra: dict[str, str] | None = None,
+        files: list[tuple[str, bytes]] | None = None,
     ) -> None:
         """Everything up to (not including) sending."""
         base = f"/{language}/report/"
@@ -134,6 +168,8 @@ class Browser:
             base + "what/",
             {"category": "harassment", "what_happened": narrative, "next": "1", **(extra or {})},
         )
+        if files:
+            self.upload(base + "evidence/", files)
         self.post(
             base + "contact/",
             {

@@ -28,7 +28,18 @@ def canaries() -> dict[str, str]:
     tag = secrets.token_hex(6)
     return {
         name: f"canary{tag}{name}"
-        for name in ("narrative", "projects", "when", "others", "link", "contact", "reply", "team")
+        for name in (
+            "narrative",
+            "projects",
+            "when",
+            "others",
+            "link",
+            "contact",
+            "reply",
+            "team",
+            "filename",
+            "filecontent",
+        )
     }
 
 
@@ -127,6 +138,7 @@ def test_no_canary_survives_anywhere(tmp_path: Path, database: dict[str, str]):
                 "links": f"https://example.org/{marks['link']}",
                 "contact": f"{marks['contact']}@example.org",
             },
+            files=[(f"{marks['filename']}.txt", (marks["filecontent"] + " ").encode() * 200)],
         )
         receipt = receipt_in(reporter.post("/fa/report/review/", {}))
 
@@ -139,7 +151,7 @@ def test_no_canary_survives_anywhere(tmp_path: Path, database: dict[str, str]):
         listing = staff.get("/en/staff/cases/")
         reference = re.search(r"RD-[0-9A-Z]{4}-[0-9A-Z]{4}", listing).group(0)  # type: ignore[union-attr]
         case_page = staff.get(f"/en/staff/cases/{reference}/")
-        for name in ("narrative", "projects", "when", "others", "reply"):
+        for name in ("narrative", "projects", "when", "others", "reply", "filename"):
             assert marks[name] in case_page
         staff.post(f"/en/staff/cases/{reference}/reply/", {"text": marks["team"]})
         assert marks["team"] in followup.get("/fa/report/followup/")

@@ -34,6 +34,7 @@ PUBLIC_URL_NAMES: frozenset[str] = frozenset(
         "intake:scope",
         "intake:elsewhere",
         "intake:what",
+        "intake:evidence",
         "intake:contact",
         "intake:review",
         "intake:sent",

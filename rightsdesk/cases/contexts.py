@@ -15,3 +15,8 @@ def entry_context(reference: str, entry_uuid: str) -> bytes:
 def receipt_lookup(receipt: str) -> str:
     """The HMAC under the server pepper by which a receipt finds its case."""
     return receipts.receipt_lookup_id(receipt, settings.RECEIPT_PEPPER.encode())
+
+
+def file_context(file_uuid: str) -> bytes:
+    """Binds a file's sealed description to that file."""
+    return f"evidence:{file_uuid}".encode()

@@ -112,3 +112,21 @@ class CaseEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}/{self.uuid}"
+
+
+class EvidenceFile(models.Model):
+    """A file attached to a case. Its content lives encrypted (secretstream, to the case key) in
+    the data directory; its name, type, size, digest and inspection report are an envelope here.
+    Nothing about it is readable without the case key, not even its name."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="files")
+    entry = models.ForeignKey(CaseEntry, on_delete=models.SET_NULL, null=True, related_name="files")
+    created_at = models.DateTimeField(auto_now_add=True)
+    sealed_meta = models.BinaryField()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return str(self.uuid)

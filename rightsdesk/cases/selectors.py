@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from datetime import datetime
@@ -11,9 +12,11 @@ from django.db.models import QuerySet
 
 from rightsdesk.accounts.models import StaffMember
 from rightsdesk.accounts.permissions import Permission
-from rightsdesk.cases.contexts import entry_context, receipt_lookup
+from rightsdesk.cases import storage
+from rightsdesk.cases.contexts import entry_context, file_context, receipt_lookup
 from rightsdesk.cases.models import Case, CaseGrant, EntryKind
 from rightsdesk.crypto import envelope, keys
+from rightsdesk.crypto.errors import DecryptionFailed
 
 
 class CaseNotFound(Exception):
@@ -97,3 +100,69 @@ def case_for_receipt(receipt: str) -> Case | None:
 def case_by_id(case_id: int) -> Case | None:
     """For the reporter side, which holds a case id inside its own encrypted session."""
     return Case.objects.filter(pk=case_id).first()
+
+
+class EvidenceCorrupted(Exception):
+    """A stored file does not match its sealed description (altered, swapped or cut short)."""
+
+
+@dataclass(frozen=True)
+class EvidenceView:
+    uuid: str
+    created_at: datetime
+    name: str
+    size: int
+    content_type: str | None
+    inspected: bool
+    problem: str
+    metadata: dict[str, str]
+    has_location: bool
+    metadata_removed: bool
+
+
+def case_files(case: Case, case_pair: keys.KeyPair) -> list[EvidenceView]:
+    views = []
+    for evidence in case.files.all():
+        description = json.loads(
+            envelope.decrypt_with(
+                case_pair, bytes(evidence.sealed_meta), context=file_context(str(evidence.uuid))
+            )
+        )
+        inspection = description.get("inspection") or {}
+        views.append(
+            EvidenceView(
+                uuid=str(evidence.uuid),
+                created_at=evidence.created_at,
+                name=str(description.get("name", "")),
+                size=int(description.get("size", 0)),
+                content_type=inspection.get("content_type"),
+                inspected=bool(inspection.get("inspected")),
+                problem=str(inspection.get("problem", "")),
+                metadata=dict(inspection.get("metadata") or {}),
+                has_location=bool(inspection.get("has_location")),
+                metadata_removed=bool(description.get("metadata_removed")),
+            )
+        )
+    return views
+
+
+def case_file_content(
+    case: Case, case_pair: keys.KeyPair, file_uuid: str
+) -> tuple[EvidenceView, bytes]:
+    """A file's description and decrypted content, checked against the sealed digest."""
+    views = {view.uuid: view for view in case_files(case, case_pair)}
+    if file_uuid not in views:
+        raise CaseNotFound(file_uuid)
+    evidence = case.files.get(uuid=file_uuid)
+    description = json.loads(
+        envelope.decrypt_with(
+            case_pair, bytes(evidence.sealed_meta), context=file_context(file_uuid)
+        )
+    )
+    try:
+        content = storage.evidence_read(file_uuid, case_pair)
+    except (DecryptionFailed, FileNotFoundError):
+        raise EvidenceCorrupted(file_uuid) from None
+    if hashlib.blake2b(content).hexdigest() != description.get("blake2b"):
+        raise EvidenceCorrupted(file_uuid)
+    return views[file_uuid], content

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
 import json
 import logging
+import os
 import secrets
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -14,13 +18,15 @@ from django.db.models import F
 
 from rightsdesk.accounts.models import OrganisationEscrow, StaffKey, StaffMember
 from rightsdesk.accounts.permissions import Role
-from rightsdesk.cases.contexts import entry_context, receipt_lookup
+from rightsdesk.cases import storage
+from rightsdesk.cases.contexts import entry_context, file_context, receipt_lookup
 from rightsdesk.cases.models import (
     Case,
     CaseEntry,
     CaseGrant,
     Category,
     EntryKind,
+    EvidenceFile,
     Status,
     Urgency,
 )
@@ -34,6 +40,14 @@ REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
 class EscrowMissing(Exception):
     """No organisation escrow key: a case created now could be lost with a password."""
+
+
+@dataclass(frozen=True)
+class StoredFile:
+    """A file already encrypted to the case key (while the report was a draft)."""
+
+    path: Path
+    description: dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -77,13 +91,15 @@ def case_create(
     report: dict[str, Any],
     region: str = "",
     receipt: str | None = None,
+    keypair: keys.KeyPair | None = None,
+    files: list[StoredFile] | None = None,
 ) -> CaseCreated:
     """Open a case from a report: a new key pair, wrapped for the escrow key, the reporter's
     receipt and every active coordinator; the report encrypted to it. All or nothing."""
     escrow = OrganisationEscrow.objects.first()
     if escrow is None:
         raise EscrowMissing
-    pair = keys.generate_keypair()
+    pair = keypair or keys.generate_keypair()
     receipt = receipt or receipts.new_receipt()
     reporter_wrap = passwords.wrap_with_password(
         pair.private, receipts.normalise_receipt(receipt) or "", params=settings.RECEIPT_KDF
@@ -108,7 +124,9 @@ def case_create(
             )
             for key in _coordinator_keys()
         )
-        case_add_entry(case=case, kind=EntryKind.REPORT, content=report)
+        entry = case_add_entry(case=case, kind=EntryKind.REPORT, content=report)
+        for stored in files or []:
+            _adopt_file(case=case, entry=entry, stored=stored)
         case_id = case.pk
         transaction.on_commit(lambda: notify_new_case.enqueue(case_id=case_id))
     security_log.info("case %s created", case.reference)
@@ -119,7 +137,9 @@ def case_withdraw(*, case: Case) -> None:
     """The reporter withdrew the report: crypto-shred it. Every wrap of the case key and every
     ciphertext is deleted, so nothing about its content can be recovered by anyone; only the
     plaintext metadata row remains, marked withdrawn, for aggregate figures."""
+    stored = [str(value) for value in case.files.values_list("uuid", flat=True)]
     with transaction.atomic():
+        case.files.all().delete()
         case.entries.all().delete()
         case.grants.all().delete()
         Case.objects.filter(pk=case.pk).update(
@@ -129,6 +149,8 @@ def case_withdraw(*, case: Case) -> None:
             receipt_lookup=None,
             version=F("version") + 1,
         )
+    for file_uuid in stored:
+        storage.evidence_delete(file_uuid)
     security_log.info("case %s withdrawn and shredded", case.reference)
 
 
@@ -149,3 +171,57 @@ def case_team_reply(*, case: Case, author: StaffMember, text: str) -> CaseEntry:
     return case_add_entry(
         case=case, kind=EntryKind.TEAM_MESSAGE, content={"text": text}, author=author
     )
+
+
+def _adopt_file(*, case: Case, entry: CaseEntry, stored: StoredFile) -> EvidenceFile:
+    """Move a draft's encrypted file into the evidence store and describe it, sealed."""
+    evidence = EvidenceFile(case=case, entry=entry)
+    file_uuid = str(evidence.uuid)
+    evidence.sealed_meta = envelope.encrypt_to(
+        bytes(case.public_key),
+        json.dumps(stored.description, ensure_ascii=False).encode("utf-8"),
+        context=file_context(file_uuid),
+    )
+    target = storage.evidence_path(file_uuid)
+    # A link, not a move: if the transaction rolls back, the draft still has its file and the
+    # link is an unreadable orphan that housekeeping removes.
+    os.link(stored.path, target)
+    evidence.save()
+    return evidence
+
+
+def case_attach_file(
+    *,
+    case: Case,
+    name: str,
+    content: bytes,
+    inspection: dict[str, Any],
+    metadata_removed: bool = False,
+    entry: CaseEntry | None = None,
+) -> EvidenceFile:
+    """Store a file encrypted to the case key, with its description sealed beside it.
+
+    The digest inside the sealed description ties it to the content, so a stored file cannot be
+    swapped for another of the same case without the swap being noticed on reading.
+    """
+    evidence = EvidenceFile(case=case, entry=entry)
+    file_uuid = str(evidence.uuid)
+    description = {
+        "name": name,
+        "size": len(content),
+        "blake2b": hashlib.blake2b(content).hexdigest(),
+        "inspection": inspection,
+        "metadata_removed": metadata_removed,
+    }
+    evidence.sealed_meta = envelope.encrypt_to(
+        bytes(case.public_key),
+        json.dumps(description, ensure_ascii=False).encode("utf-8"),
+        context=file_context(file_uuid),
+    )
+    storage.evidence_write(file_uuid, bytes(case.public_key), io.BytesIO(content))
+    try:
+        evidence.save()
+    except BaseException:
+        storage.evidence_delete(file_uuid)
+        raise
+    return evidence

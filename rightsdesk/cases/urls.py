@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.case_list, name="list"),
     path("<str:reference>/", views.case_detail, name="detail"),
     path("<str:reference>/reply/", views.case_reply, name="reply"),
+    path("<str:reference>/files/<uuid:file_uuid>/", views.case_file, name="file"),
 ]

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from uuid import UUID
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -33,6 +36,18 @@ REPORT_FIELDS = {
 }
 
 
+# What a file's metadata report may say, in the reader's language.
+METADATA_LABELS = {
+    "location": gettext_lazy("Location"),
+    "device": gettext_lazy("Device"),
+    "author": gettext_lazy("Author"),
+    "software": gettext_lazy("Software"),
+    "created": gettext_lazy("Created"),
+    "modified": gettext_lazy("Modified"),
+    "title": gettext_lazy("Title"),
+}
+
+
 def _case_or_404(member: StaffMember, reference: str) -> Case:
     try:
         return selectors.case_for(member, reference)
@@ -45,9 +60,11 @@ def _render_case(
 ) -> HttpResponse:
     private = keyring_private_key(request, member_id=member.pk)
     timeline = None
+    files: list[selectors.EvidenceView] = []
     if private is not None:
         try:
             timeline = selectors.case_timeline(member, case, private)
+            files = selectors.case_files(case, selectors.case_keypair_for(member, case, private))
         except selectors.CaseContentLocked:
             timeline = None
     entries = [
@@ -65,7 +82,22 @@ def _render_case(
     return render(
         request,
         "cases/case_detail.html",
-        {"case": case, "entries": entries, "locked": timeline is None, "reply_form": reply_form},
+        {
+            "case": case,
+            "entries": entries,
+            "files": [
+                {
+                    "file": file,
+                    "metadata": [
+                        (METADATA_LABELS.get(key, key), value)
+                        for key, value in file.metadata.items()
+                    ],
+                }
+                for file in files
+            ],
+            "locked": timeline is None,
+            "reply_form": reply_form,
+        },
     )
 
 
@@ -103,3 +135,26 @@ def case_reply(request: HttpRequest, reference: str) -> HttpResponse:
     services.case_team_reply(case=case, author=member, text=form.cleaned_data["text"])
     messages.success(request, _("Your message will be shown to the reporter when they come back."))
     return redirect("cases:detail", reference=reference)
+
+
+@never_cache
+@require_GET
+@staff_view(Permission.CASE_WORK)
+def case_file(request: HttpRequest, reference: str, file_uuid: UUID) -> HttpResponse:
+    """Download one evidence file, decrypted. Always as an attachment of an opaque type: files
+    come from strangers, and the browser must never render one inside rightsdesk's origin."""
+    member = acting_member(request)
+    case = _case_or_404(member, reference)
+    private = keyring_private_key(request, member_id=member.pk)
+    try:
+        pair = selectors.case_keypair_for(member, case, private or b"")
+        view, content = selectors.case_file_content(case, pair, str(file_uuid))
+    except (selectors.CaseContentLocked, selectors.CaseNotFound, ValueError, DecryptionFailed):
+        raise Http404 from None
+    except selectors.EvidenceCorrupted:
+        messages.error(request, _("This file is damaged or was altered; it cannot be shown."))
+        return redirect("cases:detail", reference=reference)
+    response = HttpResponse(content, content_type="application/octet-stream")
+    response["Content-Disposition"] = content_disposition_header(True, view.name)
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

@@ -22,12 +22,19 @@ def _request_too_large(request: HttpRequest) -> HttpResponse:
         response = render(
             request,
             "core/413.html",
-            {"limit_megabytes": round(settings.MAX_REQUEST_BYTES / (1024 * 1024), 1)},
+            {"limit_megabytes": round(request_limit(request.path_info) / (1024 * 1024), 1)},
             status=413,
         )
     # The body was not read; the connection cannot be reused safely.
     response["Connection"] = "close"
     return response
+
+
+def request_limit(path: str) -> int:
+    """Evidence uploads may carry a whole report's files (and a little form data)."""
+    if any(re.match(pattern, path) for pattern in settings.UPLOAD_PATHS):
+        return int(settings.MAX_EVIDENCE_REPORT_BYTES) + settings.MAX_REQUEST_BYTES
+    return int(settings.MAX_REQUEST_BYTES)
 
 
 class RequestSizeLimitMiddleware:
@@ -45,7 +52,7 @@ class RequestSizeLimitMiddleware:
             declared = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             declared = 0
-        if declared > settings.MAX_REQUEST_BYTES:
+        if declared > request_limit(request.path_info):
             return _request_too_large(request)
         return self.get_response(request)
 

@@ -12,10 +12,12 @@ import base64
 import binascii
 import contextlib
 import fcntl
+import io
 import json
 import os
 import re
 import secrets
+import shutil
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,10 +26,12 @@ from typing import Any
 
 from django.conf import settings
 
-from rightsdesk.crypto import server_secrets
+from rightsdesk.core.files import atomic_write, data_subdirectory
+from rightsdesk.crypto import keys, server_secrets, stream
 
 COOKIE = "rightsdesk_report"
 _ID = re.compile(r"^[0-9a-f]{32}$")
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
 
 @dataclass(frozen=True)
@@ -55,9 +59,7 @@ def handle_from_cookie(value: str | None) -> DraftHandle | None:
 
 
 def _directory() -> Path:
-    directory = Path(settings.DATA_DIR) / "drafts"
-    directory.mkdir(mode=0o700, exist_ok=True)
-    return directory
+    return data_subdirectory("drafts")
 
 
 def _path(handle: DraftHandle) -> Path:
@@ -81,14 +83,8 @@ def draft_create() -> DraftHandle:
 def draft_save(handle: DraftHandle, data: dict[str, Any]) -> None:
     plaintext = json.dumps(data, ensure_ascii=False).encode("utf-8")
     sealed = server_secrets.encrypt(handle.key, plaintext, context=_context(handle))
-    target = _path(handle)
-    temporary = target.with_suffix(f".{secrets.token_hex(4)}.tmp")
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(descriptor, "wb") as stream:
-        stream.write(sealed)
-        stream.flush()
-        os.fsync(stream.fileno())
-    os.replace(temporary, target)
+    with atomic_write(_path(handle)) as destination:
+        destination.write(sealed)
 
 
 def draft_load(handle: DraftHandle, *, now: float | None = None) -> dict[str, Any] | None:
@@ -110,6 +106,35 @@ def draft_load(handle: DraftHandle, *, now: float | None = None) -> dict[str, An
 def draft_delete(handle: DraftHandle) -> None:
     with contextlib.suppress(FileNotFoundError):
         _path(handle).unlink()
+    shutil.rmtree(_directory() / handle.draft_id, ignore_errors=True)
+
+
+def draft_file_path(handle: DraftHandle, file_uuid: str) -> Path:
+    """Where an evidence file of this draft waits, encrypted to the future case's key."""
+    if not _UUID.match(file_uuid):
+        raise ValueError("not a file id")
+    directory = _directory() / handle.draft_id
+    directory.mkdir(mode=0o700, exist_ok=True)
+    return directory / f"{file_uuid}.bin"
+
+
+def draft_file_write(
+    handle: DraftHandle, file_uuid: str, case_public: bytes, content: bytes
+) -> None:
+    with atomic_write(draft_file_path(handle, file_uuid)) as destination:
+        stream.encrypt_stream(case_public, io.BytesIO(content), destination)
+
+
+def draft_file_read(handle: DraftHandle, file_uuid: str, case_pair: keys.KeyPair) -> bytes:
+    output = io.BytesIO()
+    with draft_file_path(handle, file_uuid).open("rb") as source:
+        stream.decrypt_stream(case_pair, source, output)
+    return output.getvalue()
+
+
+def draft_file_delete(handle: DraftHandle, file_uuid: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        draft_file_path(handle, file_uuid).unlink()
 
 
 @contextlib.contextmanager
@@ -132,7 +157,14 @@ def drafts_purge_expired(*, now: float | None = None) -> int:
     removed = 0
     for path in _directory().iterdir():
         with contextlib.suppress(FileNotFoundError):
-            if _expired(path, moment):
+            if not _expired(path, moment):
+                continue
+            if path.is_dir():
+                # A draft's files: gone once the draft itself is gone.
+                if (_directory() / f"{path.name}.draft").exists():
+                    continue
+                shutil.rmtree(path, ignore_errors=True)
+            else:
                 path.unlink()
-                removed += 1
+            removed += 1
     return removed

@@ -10,8 +10,8 @@ from django.db import IntegrityError
 from rightsdesk.cases import selectors as case_selectors
 from rightsdesk.cases import services as case_services
 from rightsdesk.cases.models import Urgency
-from rightsdesk.crypto import receipts
-from rightsdesk.intake import drafts
+from rightsdesk.crypto import keys, receipts
+from rightsdesk.intake import drafts, evidence
 
 log = logging.getLogger("rightsdesk.intake")
 
@@ -74,7 +74,18 @@ def report_submit(*, handle: drafts.DraftHandle) -> str:
         answers = {"preferred_language": draft.get("language", ""), **draft["answers"]}
         if not case_selectors.case_exists_for_receipt(receipt):
             try:
-                _case_from_answers(answers, receipt=receipt)
+                _case_from_answers(
+                    answers,
+                    receipt=receipt,
+                    keypair=evidence.case_pair(draft) if "case_private" in draft else None,
+                    files=[
+                        case_services.StoredFile(
+                            path=drafts.draft_file_path(handle, item["uuid"]),
+                            description={k: v for k, v in item.items() if k != "uuid"},
+                        )
+                        for item in draft.get("files", [])
+                    ],
+                )
             except IntegrityError:
                 # Created by a concurrent send with the same receipt: the case is complete.
                 log.info("a report was sent twice at once; one case kept")
@@ -83,14 +94,30 @@ def report_submit(*, handle: drafts.DraftHandle) -> str:
         return str(receipt)
 
 
-def _case_from_answers(answers: dict[str, Any], *, receipt: str) -> None:
+def _case_from_answers(
+    answers: dict[str, Any],
+    *,
+    receipt: str,
+    keypair: keys.KeyPair | None = None,
+    files: list[case_services.StoredFile] | None = None,
+) -> None:
     case_services.case_create(
         category=answers["category"],
         urgency=Urgency.CRITICAL if answers.get("danger") else Urgency.NORMAL,
         language=answers.get("preferred_language") or "",
         report={name: answers.get(name) for name in REPORT_FIELDS},
         receipt=receipt,
+        keypair=keypair,
+        files=files,
     )
+
+
+def report_start() -> drafts.DraftHandle:
+    """A new draft, carrying the key pair of the case it will become (for its files)."""
+    handle = drafts.draft_create()
+    pair = keys.generate_keypair()
+    drafts.draft_save(handle, {"state": "editing", "case_private": pair.private.hex()})
+    return handle
 
 
 def report_create(*, answers: dict[str, Any]) -> str:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("scope/", views.scope, name="scope"),
     path("elsewhere/", views.elsewhere, name="elsewhere"),
     path("what/", views.what, name="what"),
+    path("evidence/", views.evidence_step, name="evidence"),
     path("contact/", views.contact, name="contact"),
     path("review/", views.review, name="review"),
     path("sent/", views.sent, name="sent"),

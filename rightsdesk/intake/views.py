@@ -15,14 +15,14 @@ from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from rightsdesk.cases.services import EscrowMissing
 from rightsdesk.crypto.receipts import format_receipt
-from rightsdesk.intake import drafts, services
+from rightsdesk.intake import drafts, evidence, services
 from rightsdesk.intake.forms import ContactForm, DangerForm, ScopeForm, WhatForm
 
 # (step name, form class, url name of the previous step)
@@ -61,7 +61,9 @@ def _previous_step(step: str, answers: dict[str, Any]) -> str:
         return "intake:danger"
     if step == "what":
         return "intake:emergency" if answers.get("danger") else "intake:scope"
-    return "intake:what"
+    if step == "evidence":
+        return "intake:what"
+    return "intake:evidence"
 
 
 def _next_step(step: str, answers: dict[str, Any]) -> str:
@@ -70,6 +72,8 @@ def _next_step(step: str, answers: dict[str, Any]) -> str:
     if step == "scope":
         return "intake:what" if answers.get("scope") == ScopeForm.THREAT else "intake:elsewhere"
     if step == "what":
+        return "intake:evidence"
+    if step == "evidence":
         return "intake:contact"
     return "intake:review"
 
@@ -91,7 +95,7 @@ def start(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         handle = _handle(request)
         if handle is None or drafts.draft_load(handle) is None:
-            handle = drafts.draft_create()
+            handle = services.report_start()
         response = redirect("intake:danger")
         response.set_cookie(
             drafts.COOKIE,
@@ -211,7 +215,12 @@ def review(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "intake/review.html",
-        {"answers": answers, "missing": missing, "summary": _summary(answers)},
+        {
+            "answers": answers,
+            "missing": missing,
+            "summary": _summary(answers),
+            "files": draft.get("files", []),
+        },
     )
 
 
@@ -296,3 +305,82 @@ def discard(request: HttpRequest) -> HttpResponse:
         services.report_discard(handle=handle)
     messages.info(request, _("Your unsent report is deleted."))
     return _forget_cookie(HttpResponseRedirect(reverse("intake:start")))
+
+
+FILE_PROBLEMS = {
+    "empty": gettext_lazy("“%(name)s” is empty. It was not added."),
+    "report_too_large": gettext_lazy(
+        "“%(name)s” was not added: all files together may be at most %(limit)s MB."
+    ),
+    "type_not_accepted": gettext_lazy(
+        "“%(name)s” is not a kind of file we accept. We accept pictures, PDF, plain text, "
+        "office documents, audio and video."
+    ),
+}
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):g}"
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def evidence_step(request: HttpRequest) -> HttpResponse:
+    """Files are optional. Each arrives in memory, is inspected in a child process, encrypted to
+    the future case's key, and listed back with what its metadata reveals."""
+    handle = _handle(request)
+    draft = drafts.draft_load(handle) if handle else None
+    if handle is None or draft is None or "case_private" not in draft:
+        return _expired(request)
+    problems: list[str] = []
+    if request.method == "POST":
+        uploads = request.FILES.getlist("files")  # parses the body, noting files over the limit
+        for name in getattr(request, "uploads_too_large", []):
+            problems.append(
+                _(
+                    "“%(name)s” is larger than %(limit)s MB, the most one file may be. "
+                    "It was not added."
+                )
+                % {"name": name, "limit": _megabytes(settings.MAX_EVIDENCE_FILE_BYTES)}
+            )
+        for uploaded in uploads:
+            try:
+                evidence.draft_add_file(
+                    handle,
+                    draft,
+                    evidence.Upload(name=uploaded.name or "", content=uploaded.read()),
+                )
+            except evidence.FileRefused as refused:
+                problems.append(
+                    str(FILE_PROBLEMS[refused.code])
+                    % {
+                        "name": refused.name,
+                        "limit": _megabytes(settings.MAX_EVIDENCE_REPORT_BYTES),
+                    }
+                )
+        if request.POST.get("remove"):
+            evidence.draft_remove_file(handle, draft, request.POST["remove"])
+        if request.POST.get("strip") and not evidence.draft_strip_metadata(
+            handle, draft, request.POST["strip"]
+        ):
+            problems.append(
+                _("The metadata of this file could not be removed; it is kept as it is.")
+            )
+        drafts.draft_save(handle, draft)
+        if not problems:
+            if "next" in request.POST:
+                return redirect("intake:contact")
+            if "back" in request.POST:
+                return redirect("intake:what")
+            return redirect("intake:evidence")
+    return render(
+        request,
+        "intake/evidence.html",
+        {
+            "step": "evidence",
+            "files": draft.get("files", []),
+            "problems": problems,
+            "file_limit": _megabytes(settings.MAX_EVIDENCE_FILE_BYTES),
+            "report_limit": _megabytes(settings.MAX_EVIDENCE_REPORT_BYTES),
+        },
+    )

@@ -46,6 +46,7 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("intake:scope", "GET"): dict.fromkeys(ALL_ROLES, 302),
     ("intake:elsewhere", "GET"): dict.fromkeys(ALL_ROLES, 200),
     ("intake:what", "GET"): dict.fromkeys(ALL_ROLES, 302),
+    ("intake:evidence", "GET"): dict.fromkeys(ALL_ROLES, 302),
     ("intake:contact", "GET"): dict.fromkeys(ALL_ROLES, 302),
     ("intake:review", "GET"): dict.fromkeys(ALL_ROLES, 302),
     ("intake:sent", "GET"): dict.fromkeys(ALL_ROLES, 200),
@@ -61,12 +62,18 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("api:reporter-session", "POST"): dict.fromkeys(ALL_ROLES, 400),
     ("api:reporter-case", "GET"): dict.fromkeys(ALL_ROLES, 401),
     ("api:reporter-messages", "POST"): dict.fromkeys(ALL_ROLES, 401),
+    ("cases:file", "GET"): dict.fromkeys(Role, 403)
+    | {ANON: 302, Role.COORDINATOR: 404, Role.HANDLER: 404},
     ("cases:reply", "POST"): dict.fromkeys(Role, 403)
     | {ANON: 302, Role.COORDINATOR: 404, Role.HANDLER: 404},
 }
 URL_ARGUMENTS = {
     "cases:detail": {"reference": "RD-NONE-0000"},
     "cases:reply": {"reference": "RD-NONE-0000"},
+    "cases:file": {
+        "reference": "RD-NONE-0000",
+        "file_uuid": "00000000-0000-0000-0000-000000000000",
+    },
 }
 
 

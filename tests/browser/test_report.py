@@ -10,6 +10,7 @@ from rightsdesk.cases.models import Case, Urgency
 from rightsdesk.cases.selectors import case_exists_for_receipt
 from tests.browser.conftest import screenshot
 from tests.factories import make_staff
+from tests.intake.samples import jpeg_with_location
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -26,7 +27,7 @@ def click_next(page: Page) -> None:
 
 
 @pytest.mark.parametrize("language", ["en", "fa"])
-def test_a_report_with_javascript_off(page: Page, live_server, language: str):
+def test_a_report_with_javascript_off(page: Page, live_server, language: str, tmp_path):
     page.goto(f"{live_server.url}/{language}/")
     page.locator("main a.button--primary").first.click()
     expect(page).to_have_url(f"{live_server.url}/{language}/report/")
@@ -49,11 +50,25 @@ def test_a_report_with_javascript_off(page: Page, live_server, language: str):
     page.locator("#id_projects").fill("fa.wikipedia.org")
     click_next(page)
 
+    # A photo that gives away where it was taken: the reporter is warned and cleans it.
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(jpeg_with_location())
+    page.locator("#id_files").set_input_files(str(photo))
+    page.locator("button[name=upload]").click()
+    warning = page.locator(".files .notice--urgent")
+    expect(warning).to_be_visible()
+    warning.locator("button[name=strip]").click()
+    expect(page.locator(".files .notice--urgent")).to_have_count(0)
+    screenshot(page, f"report-files-{language}")
+    click_next(page)
+
     page.locator("input[name=contact_method][value=none]").check()
     page.locator("input[name=consent][value=ask]").check()
     # Going back and forth keeps what was typed.
     page.locator("button[name=back]").click()
+    page.locator("button[name=back]").click()
     expect(page.locator("#id_what_happened")).to_have_value(narrative)
+    click_next(page)
     click_next(page)
     click_next(page)
 
@@ -64,7 +79,9 @@ def test_a_report_with_javascript_off(page: Page, live_server, language: str):
     receipt = page.locator(".receipt").inner_text()
     screenshot(page, f"report-receipt-{language}")
     assert case_exists_for_receipt(receipt)
-    assert Case.objects.get().urgency == Urgency.NORMAL
+    case = Case.objects.get()
+    assert case.urgency == Urgency.NORMAL
+    assert case.files.count() == 1
     cookies = {cookie["name"] for cookie in page.context.cookies()}
     assert "rightsdesk_report" not in cookies
     page.reload()

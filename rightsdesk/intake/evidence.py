@@ -1,0 +1,99 @@
+"""Evidence files while a report is being written: checked, encrypted, and kept with the draft.
+
+Each draft carries the key pair of the case it will become, so files are encrypted to that case
+the moment they arrive and never need to be encrypted again. What a file is gets decided from its
+content in a child process with time and memory limits; a file that cannot be inspected is still
+kept, encrypted, as opaque evidence.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+
+from rightsdesk.crypto import keys
+from rightsdesk.intake import drafts, inspection
+
+
+class FileRefused(Exception):
+    def __init__(self, code: str, name: str) -> None:
+        super().__init__(f"{code}: {name}")
+        self.code = code
+        self.name = name
+
+
+@dataclass(frozen=True)
+class Upload:
+    name: str
+    content: bytes
+
+
+def case_pair(draft: dict[str, Any]) -> keys.KeyPair:
+    return keys.keypair_from_private(bytes.fromhex(draft["case_private"]))
+
+
+def _clean_name(name: str) -> str:
+    """Keep the name as the reporter knows it, minus any path and control characters."""
+    base = name.replace("\\", "/").rsplit("/", 1)[-1]
+    cleaned = "".join(char for char in base if char.isprintable()).strip()
+    return cleaned[:200] or "file"
+
+
+def files_total(draft: dict[str, Any]) -> int:
+    return sum(int(item["size"]) for item in draft.get("files", []))
+
+
+def draft_add_file(
+    handle: drafts.DraftHandle, draft: dict[str, Any], upload: Upload
+) -> dict[str, Any]:
+    """Inspect, encrypt and remember one file; raises FileRefused with a stable code."""
+    name = _clean_name(upload.name)
+    if not upload.content:
+        raise FileRefused("empty", name)
+    if files_total(draft) + len(upload.content) > settings.MAX_EVIDENCE_REPORT_BYTES:
+        raise FileRefused("report_too_large", name)
+    report = inspection.inspect_in_child(upload.content)
+    if report.content_type is None:
+        raise FileRefused("type_not_accepted", name)
+    file_uuid = str(uuid.uuid4())
+    drafts.draft_file_write(handle, file_uuid, case_pair(draft).public, upload.content)
+    described = {
+        "uuid": file_uuid,
+        "name": name,
+        "size": len(upload.content),
+        "blake2b": hashlib.blake2b(upload.content).hexdigest(),
+        "inspection": report.to_dict(),
+        "metadata_removed": False,
+    }
+    draft.setdefault("files", []).append(described)
+    return described
+
+
+def draft_remove_file(handle: drafts.DraftHandle, draft: dict[str, Any], file_uuid: str) -> None:
+    draft["files"] = [item for item in draft.get("files", []) if item["uuid"] != file_uuid]
+    drafts.draft_file_delete(handle, file_uuid)
+
+
+def draft_strip_metadata(handle: drafts.DraftHandle, draft: dict[str, Any], file_uuid: str) -> bool:
+    """Replace a file by a copy without its metadata; False when that is not possible."""
+    for item in draft.get("files", []):
+        if item["uuid"] != file_uuid or item.get("metadata_removed"):
+            continue
+        pair = case_pair(draft)
+        original = drafts.draft_file_read(handle, file_uuid, pair)
+        stripped = inspection.strip_metadata_in_child(original)
+        if stripped is None:
+            return False
+        drafts.draft_file_write(handle, file_uuid, pair.public, stripped)
+        item.update(
+            size=len(stripped),
+            blake2b=hashlib.blake2b(stripped).hexdigest(),
+            inspection=inspection.inspect_in_child(stripped).to_dict(),
+            metadata_removed=True,
+        )
+        return True
+    return False
