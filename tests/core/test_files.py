@@ -19,6 +19,7 @@ def test_a_completed_write_replaces_the_file(tmp_path: Path):
 def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path: Path):
     target = tmp_path / "kept"
     target.write_bytes(b"old")
+
     def interrupted_write() -> None:
         with atomic_write(target) as out:
             out.write(b"half")
