@@ -196,7 +196,12 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = MAX_REQUEST_BYTES
 # the clear, and only the evidence pages accept a body this large.
 MAX_EVIDENCE_FILE_BYTES = config.integer("RIGHTSDESK_MAX_FILE_BYTES", 25 * 1024 * 1024)
 MAX_EVIDENCE_REPORT_BYTES = config.integer("RIGHTSDESK_MAX_REPORT_FILES_BYTES", 100 * 1024 * 1024)
-UPLOAD_PATHS = [r"^/[a-z-]+/report/evidence/$", r"^/[a-z-]+/report/followup/files/$"]
+UPLOAD_PATHS = [
+    r"^/[a-z-]+/report/evidence/$",
+    r"^/[a-z-]+/report/followup/files/$",
+    r"^/api/v1/reports/files$",
+    r"^/api/v1/reporter/files$",
+]
 FILE_UPLOAD_HANDLERS = ["rightsdesk.intake.uploads.BoundedMemoryUploadHandler"]
 
 LANGUAGE_CODE = "en"

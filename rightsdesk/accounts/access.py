@@ -26,6 +26,8 @@ PUBLIC_URL_NAMES: frozenset[str] = frozenset(
         "api:reporter-session",
         "api:reporter-case",
         "api:reporter-messages",
+        "api:report-files",
+        "api:reporter-files",
         "core:home",
         "core:cover-tracks",
         "intake:start",
@@ -41,6 +43,7 @@ PUBLIC_URL_NAMES: frozenset[str] = frozenset(
         "intake:discard",
         "intake:followup",
         "intake:followup-reply",
+        "intake:followup-files",
         "intake:followup-withdraw",
         "intake:followup-leave",
     }

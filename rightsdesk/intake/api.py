@@ -3,18 +3,23 @@ as the HTML pages; errors are JSON with a stable ``code`` and a translated ``mes
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from ninja import Router, Schema, Status
+from ninja import File, Form, Router, Schema, Status, UploadedFile
 from ninja.security import HttpBearer
 
+from rightsdesk.cases import selectors as case_selectors
+from rightsdesk.cases.models import Case
 from rightsdesk.cases.services import EscrowMissing
-from rightsdesk.intake import followup, services
+from rightsdesk.intake import evidence, followup, services
 from rightsdesk.intake.forms import ContactForm, DangerForm, ReplyForm, WhatForm
+from rightsdesk.intake.views import FILE_PROBLEMS
 
 router = Router(tags=["reporting"])
 NOT_READY = gettext_lazy(
@@ -51,6 +56,20 @@ class ReportIn(Schema):
 
 class ReceiptOut(Schema):
     receipt: str
+    upload_token: str
+
+
+class FileOut(Schema):
+    name: str
+    size: int
+    inspected: bool
+    has_location: bool
+    metadata_removed: bool
+
+
+class FilesOut(Schema):
+    added: list[FileOut]
+    refused: list[ErrorOut]
 
 
 class SessionIn(Schema):
@@ -72,10 +91,16 @@ class CaseOut(Schema):
     status: str
     received_at: datetime
     messages: list[MessageOut]
+    files: list[str]
 
 
 class MessageIn(Schema):
     text: str
+
+
+class UploadBearer(HttpBearer):
+    def authenticate(self, request: HttpRequest, token: str) -> Case | None:
+        return followup.case_for_upload_token(token)
 
 
 class ReporterBearer(HttpBearer):
@@ -132,7 +157,9 @@ def report_create(request: HttpRequest, report: ReportIn) -> Status[dict[str, st
         receipt = services.report_create(answers=answers)
     except EscrowMissing:
         raise ApiError(503, "not_ready", str(NOT_READY)) from None
-    return Status(201, {"receipt": receipt})
+    case = case_selectors.case_for_receipt(receipt)
+    token = followup.upload_token_for(case.pk) if case else ""
+    return Status(201, {"receipt": receipt, "upload_token": token})
 
 
 @router.post(
@@ -189,6 +216,7 @@ def reporter_case(request: HttpRequest) -> dict[str, Any]:
         "status": view.status,
         "received_at": view.received_at,
         "messages": [message.__dict__ for message in view.messages],
+        "files": view.files,
     }
 
 
@@ -206,3 +234,74 @@ def reporter_message(request: HttpRequest, body: MessageIn) -> Status[dict[str, 
     if not followup.reporter_reply(_access(request), text=form.cleaned_data["text"]):
         raise ApiError(401, "not_signed_in", _("Please open your report with your receipt again."))
     return Status(201, {"code": "sent", "message": _("Your message was sent to the team.")})
+
+
+def _add_files(
+    request: HttpRequest,
+    files: list[UploadedFile],
+    add: Callable[[evidence.Upload], dict[str, Any] | None],
+) -> Status[dict[str, Any]]:
+    limit = f"{settings.MAX_EVIDENCE_FILE_BYTES / (1024 * 1024):g}"
+    refused = [
+        {
+            "code": "file_too_large",
+            "message": str(FILE_PROBLEMS["file_too_large"]) % {"name": name, "limit": limit},
+        }
+        for name in getattr(request, "uploads_too_large", [])
+    ]
+    added = []
+    for uploaded in files:
+        try:
+            result = add(evidence.Upload(name=uploaded.name or "", content=uploaded.read()))
+        except evidence.FileRefused as problem:
+            refused.append(
+                {
+                    "code": problem.code,
+                    "message": str(FILE_PROBLEMS[problem.code])
+                    % {"name": problem.name, "limit": limit},
+                }
+            )
+            continue
+        if result is None:
+            raise ApiError(
+                401, "not_signed_in", _("Please open your report with your receipt again.")
+            )
+        added.append(result)
+    return Status(201 if added else 422, {"added": added, "refused": refused})
+
+
+@router.post(
+    "/reports/files",
+    response={201: FilesOut, 401: ErrorOut, 422: FilesOut},
+    url_name="report-files",
+    auth=UploadBearer(),
+)
+def report_files(
+    request: HttpRequest, files: File[list[UploadedFile]], remove_metadata: Form[bool] = True
+) -> Status[dict[str, Any]]:
+    """Attach files to the report just sent, with the upload_token it returned (valid for an
+    hour). Pictures and PDFs lose their hidden information unless remove_metadata is false."""
+    case = request.auth  # type: ignore[attr-defined]
+    return _add_files(
+        request,
+        files,
+        lambda upload: evidence.case_add_upload(case, upload, remove_metadata=remove_metadata),
+    )
+
+
+@router.post(
+    "/reporter/files",
+    response={201: FilesOut, 401: ErrorOut, 422: FilesOut},
+    url_name="reporter-files",
+    auth=ReporterBearer(),
+)
+def reporter_files(
+    request: HttpRequest, files: File[list[UploadedFile]], remove_metadata: Form[bool] = True
+) -> Status[dict[str, Any]]:
+    """Add files to the report, as a reporter who came back with the receipt."""
+    access = _access(request)
+    return _add_files(
+        request,
+        files,
+        lambda upload: followup.reporter_add_file(access, upload, remove_metadata=remove_metadata),
+    )

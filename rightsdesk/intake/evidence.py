@@ -15,6 +15,8 @@ from typing import Any
 
 from django.conf import settings
 
+from rightsdesk.cases import services as case_services
+from rightsdesk.cases.models import Case, CaseEntry
 from rightsdesk.crypto import keys
 from rightsdesk.intake import drafts, inspection
 
@@ -97,3 +99,43 @@ def draft_strip_metadata(handle: drafts.DraftHandle, draft: dict[str, Any], file
         )
         return True
     return False
+
+
+def case_add_upload(
+    case: Case, upload: Upload, *, remove_metadata: bool, entry: CaseEntry | None = None
+) -> dict[str, Any]:
+    """Attach a file to an existing case (after sending): inspect, optionally strip, encrypt.
+
+    Only the case's public key is needed, so the reporter can add files to a case they cannot
+    otherwise change, and nothing they send can be read back without the case key.
+    """
+    name = _clean_name(upload.name)
+    if not upload.content:
+        raise FileRefused("empty", name)
+    if len(upload.content) > settings.MAX_EVIDENCE_FILE_BYTES:
+        raise FileRefused("file_too_large", name)
+    content = upload.content
+    report = inspection.inspect_in_child(content)
+    if report.content_type is None:
+        raise FileRefused("type_not_accepted", name)
+    stripped = False
+    if remove_metadata and report.inspected and (report.metadata or report.has_location):
+        cleaned = inspection.strip_metadata_in_child(content)
+        if cleaned is not None:
+            content, stripped = cleaned, True
+            report = inspection.inspect_in_child(content)
+    case_services.case_attach_file(
+        case=case,
+        name=name,
+        content=content,
+        inspection=report.to_dict(),
+        metadata_removed=stripped,
+        entry=entry,
+    )
+    return {
+        "name": name,
+        "size": len(content),
+        "inspected": report.inspected,
+        "has_location": report.has_location,
+        "metadata_removed": stripped,
+    }

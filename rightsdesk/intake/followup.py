@@ -15,6 +15,7 @@ import json
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
@@ -25,6 +26,7 @@ from rightsdesk.cases import services as case_services
 from rightsdesk.cases.models import Case, EntryKind, Status
 from rightsdesk.crypto import keys, passwords, receipts, server_secrets
 from rightsdesk.crypto.errors import DecryptionFailed
+from rightsdesk.intake import evidence
 
 COOKIE = "rightsdesk_followup"
 VISIBLE_TO_REPORTER = frozenset(
@@ -61,6 +63,7 @@ class ReporterView:
     status: str
     received_at: datetime
     messages: list[ReporterMessage]
+    files: list[str]
 
 
 def _session_key() -> bytes:
@@ -178,6 +181,7 @@ def reporter_view(access: ReporterAccess) -> ReporterView | None:
         status=COARSE_STATUS.get(Status(case.status), "closed"),
         received_at=case.created_at,
         messages=messages,
+        files=[file.name for file in case_selectors.case_files(case, pair)],
     )
 
 
@@ -199,3 +203,41 @@ def reporter_withdraw(access: ReporterAccess) -> bool:
 
 def session_lifetime() -> timedelta:
     return timedelta(seconds=settings.REPORTER_SESSION_SECONDS)
+
+
+def reporter_add_file(
+    access: ReporterAccess, upload: Any, *, remove_metadata: bool
+) -> dict[str, Any] | None:
+    """Add a file to the reporter's case; None when the session no longer opens it."""
+    opened = _open_case(access)
+    if opened is None:
+        return None
+    return evidence.case_add_upload(opened[0], upload, remove_metadata=remove_metadata)
+
+
+UPLOAD_TOKEN_SECONDS = 60 * 60
+
+
+def upload_token_for(case_id: int) -> str:
+    """A short-lived token that lets the sender of a report (through the API) add files to it,
+    and nothing else: it carries no key and reads nothing."""
+    payload = json.dumps({"case": case_id, "expires": time.time() + UPLOAD_TOKEN_SECONDS})
+    sealed = server_secrets.encrypt(_session_key(), payload.encode(), context=b"upload-token")
+    return base64.urlsafe_b64encode(sealed).decode("ascii")
+
+
+def case_for_upload_token(token: str | None) -> Case | None:
+    if not token:
+        return None
+    try:
+        sealed = base64.urlsafe_b64decode(token.encode("ascii"))
+        data = json.loads(server_secrets.decrypt(_session_key(), sealed, context=b"upload-token"))
+        case_id, expires = int(data["case"]), float(data["expires"])
+    except (binascii.Error, ValueError, KeyError, TypeError, UnicodeEncodeError, DecryptionFailed):
+        return None
+    if expires < time.time():
+        return None
+    case = case_selectors.case_by_id(case_id)
+    if case is None or case.status == Status.WITHDRAWN:
+        return None
+    return case

@@ -11,8 +11,9 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from rightsdesk.intake import followup
+from rightsdesk.intake import evidence, followup
 from rightsdesk.intake.forms import ReceiptForm, ReplyForm
+from rightsdesk.intake.views import FILE_PROBLEMS
 
 STATUS_TEXT = {
     "received": gettext_lazy("Received: we have your report and will look at it soon."),
@@ -20,6 +21,10 @@ STATUS_TEXT = {
     "referred": gettext_lazy("Referred: with your consent, a partner organisation is helping."),
     "closed": gettext_lazy("Closed: we have finished our work on this report."),
 }
+
+
+def _file_limit() -> str:
+    return f"{settings.MAX_EVIDENCE_FILE_BYTES / (1024 * 1024):g}"
 
 
 def _forget(response: HttpResponse) -> HttpResponse:
@@ -45,6 +50,7 @@ def followup_home(request: HttpRequest) -> HttpResponse:
                     "view": view,
                     "status_text": STATUS_TEXT[view.status],
                     "form": ReplyForm(),
+                    "file_limit": _file_limit(),
                 },
             )
     form = ReceiptForm(request.POST or None)
@@ -93,7 +99,12 @@ def followup_reply(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "intake/followup_case.html",
-        {"view": view, "status_text": STATUS_TEXT[view.status], "form": form},
+        {
+            "view": view,
+            "status_text": STATUS_TEXT[view.status],
+            "form": form,
+            "file_limit": _file_limit(),
+        },
     )
 
 
@@ -113,3 +124,41 @@ def followup_withdraw(request: HttpRequest) -> HttpResponse:
 def followup_leave(request: HttpRequest) -> HttpResponse:
     messages.info(request, _("You left your report. Your receipt opens it again."))
     return _forget(redirect("intake:followup"))
+
+
+@require_POST
+def followup_files(request: HttpRequest) -> HttpResponse:
+    """Add files after sending. Pictures and PDFs lose their hidden information unless the
+    reporter unticks the box."""
+    access = _access(request)
+    uploads = request.FILES.getlist("files")  # parses the body, noting files over the limit
+    if access is None:
+        return _forget(redirect("intake:followup"))
+    limit = _file_limit()
+    for name in getattr(request, "uploads_too_large", []):
+        messages.error(
+            request, str(FILE_PROBLEMS["file_too_large"]) % {"name": name, "limit": limit}
+        )
+    added = 0
+    for uploaded in uploads:
+        try:
+            result = followup.reporter_add_file(
+                access,
+                evidence.Upload(name=uploaded.name or "", content=uploaded.read()),
+                remove_metadata=request.POST.get("remove_metadata") == "on",
+            )
+        except evidence.FileRefused as refused:
+            messages.error(
+                request, str(FILE_PROBLEMS[refused.code]) % {"name": refused.name, "limit": limit}
+            )
+            continue
+        if result is None:
+            return _forget(redirect("intake:followup"))
+        added += 1
+    if added:
+        messages.success(
+            request,
+            ngettext("%(count)d file was added.", "%(count)d files were added.", added)
+            % {"count": added},
+        )
+    return redirect("intake:followup")

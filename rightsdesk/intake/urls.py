@@ -18,6 +18,7 @@ urlpatterns = [
     path("discard/", views.discard, name="discard"),
     path("followup/", followup_views.followup_home, name="followup"),
     path("followup/reply/", followup_views.followup_reply, name="followup-reply"),
+    path("followup/files/", followup_views.followup_files, name="followup-files"),
     path("followup/withdraw/", followup_views.followup_withdraw, name="followup-withdraw"),
     path("followup/leave/", followup_views.followup_leave, name="followup-leave"),
 ]

@@ -309,6 +309,9 @@ def discard(request: HttpRequest) -> HttpResponse:
 
 FILE_PROBLEMS = {
     "empty": gettext_lazy("“%(name)s” is empty. It was not added."),
+    "file_too_large": gettext_lazy(
+        "“%(name)s” is larger than %(limit)s MB, the most one file may be. It was not added."
+    ),
     "report_too_large": gettext_lazy(
         "“%(name)s” was not added: all files together may be at most %(limit)s MB."
     ),

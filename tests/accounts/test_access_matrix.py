@@ -53,6 +53,7 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("intake:discard", "POST"): dict.fromkeys(ALL_ROLES, 302),
     ("intake:followup", "GET"): dict.fromkeys(ALL_ROLES, 200),
     ("intake:followup-reply", "POST"): dict.fromkeys(ALL_ROLES, 302),
+    ("intake:followup-files", "POST"): dict.fromkeys(ALL_ROLES, 302),
     ("intake:followup-withdraw", "GET"): dict.fromkeys(ALL_ROLES, 302),
     ("intake:followup-leave", "POST"): dict.fromkeys(ALL_ROLES, 302),
     # The reporting API is public; reporter endpoints demand their own bearer token.
@@ -62,6 +63,8 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("api:reporter-session", "POST"): dict.fromkeys(ALL_ROLES, 400),
     ("api:reporter-case", "GET"): dict.fromkeys(ALL_ROLES, 401),
     ("api:reporter-messages", "POST"): dict.fromkeys(ALL_ROLES, 401),
+    ("api:report-files", "POST"): dict.fromkeys(ALL_ROLES, 401),
+    ("api:reporter-files", "POST"): dict.fromkeys(ALL_ROLES, 401),
     ("cases:file", "GET"): dict.fromkeys(Role, 403)
     | {ANON: 302, Role.COORDINATOR: 404, Role.HANDLER: 404},
     ("cases:reply", "POST"): dict.fromkeys(Role, 403)
