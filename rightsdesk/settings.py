@@ -203,6 +203,9 @@ UPLOAD_PATHS = [
     r"^/api/v1/reporter/files$",
 ]
 FILE_UPLOAD_HANDLERS = ["rightsdesk.intake.uploads.BoundedMemoryUploadHandler"]
+# Of a file streamed to disk encrypted, this much is also kept in memory to be inspected; a larger
+# file is kept whole but marked "too large to inspect".
+MAX_INSPECTED_BYTES = config.integer("RIGHTSDESK_MAX_INSPECTED_BYTES", 32 * 1024 * 1024)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [

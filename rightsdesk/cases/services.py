@@ -190,6 +190,30 @@ def _adopt_file(*, case: Case, entry: CaseEntry, stored: StoredFile) -> Evidence
     return evidence
 
 
+def case_adopt_encrypted(
+    *,
+    case: Case,
+    path: Path,
+    file_uuid: str,
+    description: dict[str, Any],
+    entry: CaseEntry | None = None,
+) -> EvidenceFile:
+    """Take over a file that was encrypted to the case key while it was being received."""
+    evidence = EvidenceFile(uuid=file_uuid, case=case, entry=entry)
+    evidence.sealed_meta = envelope.encrypt_to(
+        bytes(case.public_key),
+        json.dumps(description, ensure_ascii=False).encode("utf-8"),
+        context=file_context(file_uuid),
+    )
+    os.replace(path, storage.evidence_path(file_uuid))
+    try:
+        evidence.save()
+    except BaseException:
+        storage.evidence_delete(file_uuid)
+        raise
+    return evidence
+
+
 def case_attach_file(
     *,
     case: Case,

@@ -61,6 +61,94 @@ def _read_exactly(source: BinaryIO, size: int) -> bytes:
     return b"".join(parts)
 
 
+def _check_chunk_size(chunk_size: int) -> None:
+    if not 1 <= chunk_size <= MAX_CHUNK_SIZE:
+        raise ValueError(f"chunk_size must be between 1 and {MAX_CHUNK_SIZE}, not {chunk_size}")
+
+
+class StreamEncryptor:
+    """Encrypts data that arrives in pieces of any size (an upload being received) into the format
+    above, holding at most one chunk of plaintext besides the piece being written.
+
+    The header is written as soon as the encryptor is created; each full chunk is written as soon
+    as it is complete; ``finish`` writes the final, shorter chunk. A file is only readable once
+    ``finish`` has returned. After ``finish``, or after writing to ``destination`` failed, the
+    encryptor refuses further use.
+    """
+
+    def __init__(
+        self, recipient_public: bytes, destination: BinaryIO, *, chunk_size: int = CHUNK_SIZE
+    ) -> None:
+        _check_chunk_size(chunk_size)
+        file_key = secrets.token_bytes(KEY_BYTES)
+        sealed_key = seal(recipient_public, file_key)
+        file_header = VERSION + _KEY_LENGTH.pack(len(sealed_key)) + sealed_key
+        self._state = bindings.crypto_secretstream_xchacha20poly1305_state()
+        stream_header: bytes = bindings.crypto_secretstream_xchacha20poly1305_init_push(
+            self._state, file_key
+        )
+        self._destination = destination
+        self._chunk_size = chunk_size
+        self._associated_data: bytes | None = file_header
+        self._buffer = bytearray()
+        self._plaintext_bytes = 0
+        self._closed: str | None = None
+        self._destination.write(file_header + stream_header)
+
+    @property
+    def plaintext_bytes(self) -> int:
+        """How many plaintext bytes have been accepted so far."""
+        return self._plaintext_bytes
+
+    def write(self, data: bytes) -> None:
+        """Add ``data`` to the file, writing every chunk it completes."""
+        self._check_open()
+        size = self._chunk_size
+        position = 0
+        if self._buffer:
+            position = min(size - len(self._buffer), len(data))
+            self._buffer += data[:position]
+            if len(self._buffer) < size:
+                self._plaintext_bytes += len(data)
+                return
+            self._emit(bytes(self._buffer), final=False)
+            self._buffer.clear()
+        # Whole chunks straight from ``data``, without passing through the buffer.
+        while len(data) - position >= size:
+            self._emit(data[position : position + size], final=False)
+            position += size
+        self._buffer += data[position:]
+        self._plaintext_bytes += len(data)
+
+    def finish(self) -> int:
+        """Write the final chunk; returns how many plaintext bytes the file holds."""
+        self._check_open()
+        self._emit(bytes(self._buffer), final=True)
+        self._buffer.clear()
+        self._closed = "finished"
+        return self._plaintext_bytes
+
+    def _check_open(self) -> None:
+        if self._closed is not None:
+            raise ValueError(f"this StreamEncryptor is {self._closed}")
+
+    def _emit(self, plaintext: bytes, *, final: bool) -> None:
+        try:
+            ciphertext: bytes = bindings.crypto_secretstream_xchacha20poly1305_push(
+                self._state,
+                plaintext,
+                self._associated_data,
+                _TAG_FINAL if final else _TAG_MESSAGE,
+            )
+            self._associated_data = None
+            self._destination.write(_CHUNK_LENGTH.pack(len(ciphertext)) + ciphertext)
+        except BaseException:
+            # The stream state has moved on; a chunk that never reached the destination would
+            # leave a gap, so nothing more may be written.
+            self._closed = "broken by a failed write"
+            raise
+
+
 def encrypt_stream(
     recipient_public: bytes,
     source: BinaryIO,
@@ -69,28 +157,12 @@ def encrypt_stream(
     chunk_size: int = CHUNK_SIZE,
 ) -> int:
     """Encrypt ``source`` into ``destination``; returns how many plaintext bytes were read."""
-    if not 1 <= chunk_size <= MAX_CHUNK_SIZE:
-        raise ValueError(f"chunk_size must be between 1 and {MAX_CHUNK_SIZE}, not {chunk_size}")
-    file_key = secrets.token_bytes(KEY_BYTES)
-    sealed_key = seal(recipient_public, file_key)
-    file_header = VERSION + _KEY_LENGTH.pack(len(sealed_key)) + sealed_key
-    state = bindings.crypto_secretstream_xchacha20poly1305_state()
-    stream_header = bindings.crypto_secretstream_xchacha20poly1305_init_push(state, file_key)
-    destination.write(file_header + stream_header)
-
-    associated_data: bytes | None = file_header
-    total = 0
+    encryptor = StreamEncryptor(recipient_public, destination, chunk_size=chunk_size)
     while True:
         plaintext = _read_exactly(source, chunk_size)
-        total += len(plaintext)
-        final = len(plaintext) < chunk_size
-        ciphertext: bytes = bindings.crypto_secretstream_xchacha20poly1305_push(
-            state, plaintext, associated_data, _TAG_FINAL if final else _TAG_MESSAGE
-        )
-        destination.write(_CHUNK_LENGTH.pack(len(ciphertext)) + ciphertext)
-        associated_data = None
-        if final:
-            return total
+        encryptor.write(plaintext)
+        if len(plaintext) < chunk_size:
+            return encryptor.finish()
 
 
 def decrypt_stream(keypair: KeyPair, source: BinaryIO, destination: BinaryIO) -> int:

@@ -19,6 +19,7 @@ from rightsdesk.cases.models import Case
 from rightsdesk.cases.services import EscrowMissing
 from rightsdesk.intake import evidence, followup, services
 from rightsdesk.intake.forms import ContactForm, DangerForm, ReplyForm, WhatForm
+from rightsdesk.intake.uploads import EncryptedUpload
 from rightsdesk.intake.views import FILE_PROBLEMS
 
 router = Router(tags=["reporting"])
@@ -238,7 +239,7 @@ def reporter_message(request: HttpRequest, body: MessageIn) -> Status[dict[str, 
 
 def _add_files(
     request: HttpRequest,
-    files: list[UploadedFile],
+    files: list[UploadedFile] | None,
     add: Callable[[evidence.Upload], dict[str, Any] | None],
 ) -> Status[dict[str, Any]]:
     limit = f"{settings.MAX_EVIDENCE_FILE_BYTES / (1024 * 1024):g}"
@@ -250,9 +251,16 @@ def _add_files(
         for name in getattr(request, "uploads_too_large", [])
     ]
     added = []
-    for uploaded in files:
+    if not files and not refused:
+        raise ApiError(422, "no_files", _("Please attach at least one file."))
+    for uploaded in files or []:
         try:
-            result = add(evidence.Upload(name=uploaded.name or "", content=uploaded.read()))
+            item: Any = (
+                uploaded
+                if isinstance(uploaded, EncryptedUpload)
+                else evidence.Upload(name=uploaded.name or "", content=uploaded.read())
+            )
+            result = add(item)
         except evidence.FileRefused as problem:
             refused.append(
                 {
@@ -277,7 +285,9 @@ def _add_files(
     auth=UploadBearer(),
 )
 def report_files(
-    request: HttpRequest, files: File[list[UploadedFile]], remove_metadata: Form[bool] = True
+    request: HttpRequest,
+    files: File[list[UploadedFile] | None] = None,
+    remove_metadata: Form[bool] = True,
 ) -> Status[dict[str, Any]]:
     """Attach files to the report just sent, with the upload_token it returned (valid for an
     hour). Pictures and PDFs lose their hidden information unless remove_metadata is false."""
@@ -285,7 +295,11 @@ def report_files(
     return _add_files(
         request,
         files,
-        lambda upload: evidence.case_add_upload(case, upload, remove_metadata=remove_metadata),
+        lambda upload: (
+            evidence.case_add_streamed(case, upload, remove_metadata=remove_metadata)
+            if isinstance(upload, EncryptedUpload)
+            else evidence.case_add_upload(case, upload, remove_metadata=remove_metadata)
+        ),
     )
 
 
@@ -296,7 +310,9 @@ def report_files(
     auth=ReporterBearer(),
 )
 def reporter_files(
-    request: HttpRequest, files: File[list[UploadedFile]], remove_metadata: Form[bool] = True
+    request: HttpRequest,
+    files: File[list[UploadedFile] | None] = None,
+    remove_metadata: Form[bool] = True,
 ) -> Status[dict[str, Any]]:
     """Add files to the report, as a reporter who came back with the receipt."""
     access = _access(request)

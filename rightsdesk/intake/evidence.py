@@ -19,6 +19,7 @@ from rightsdesk.cases import services as case_services
 from rightsdesk.cases.models import Case, CaseEntry
 from rightsdesk.crypto import keys
 from rightsdesk.intake import drafts, inspection
+from rightsdesk.intake.uploads import EncryptedUpload
 
 
 class FileRefused(Exception):
@@ -99,6 +100,52 @@ def draft_strip_metadata(handle: drafts.DraftHandle, draft: dict[str, Any], file
         )
         return True
     return False
+
+
+def _streamed_report(upload: EncryptedUpload) -> inspection.Inspection:
+    if upload.complete:
+        return inspection.inspect_in_child(upload.head)
+    content_type, kind = inspection.detect_type(upload.head)
+    if content_type is None:
+        return inspection.Inspection(
+            content_type=None, kind=None, inspected=False, problem="unknown_type"
+        )
+    return inspection.Inspection(
+        content_type=content_type, kind=kind, inspected=False, problem="too_large_to_inspect"
+    )
+
+
+def case_add_streamed(
+    case: Case, upload: EncryptedUpload, *, remove_metadata: bool
+) -> dict[str, Any]:
+    """Attach a file that arrived encrypted to the case key (the API's large-file path)."""
+    name = _clean_name(upload.name or "")
+    report = _streamed_report(upload)
+    if report.content_type is None or not upload.size:
+        upload.path.unlink(missing_ok=True)
+        raise FileRefused("type_not_accepted" if upload.size else "empty", name)
+    if remove_metadata and upload.complete and (report.metadata or report.has_location):
+        upload.path.unlink(missing_ok=True)
+        return case_add_upload(case, Upload(name=name, content=upload.head), remove_metadata=True)
+    case_services.case_adopt_encrypted(
+        case=case,
+        path=upload.path,
+        file_uuid=upload.file_uuid,
+        description={
+            "name": name,
+            "size": upload.size,
+            "blake2b": upload.blake2b,
+            "inspection": report.to_dict(),
+            "metadata_removed": False,
+        },
+    )
+    return {
+        "name": name,
+        "size": upload.size,
+        "inspected": report.inspected,
+        "has_location": report.has_location,
+        "metadata_removed": False,
+    }
 
 
 def case_add_upload(

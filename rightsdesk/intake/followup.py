@@ -27,6 +27,7 @@ from rightsdesk.cases.models import Case, EntryKind, Status
 from rightsdesk.crypto import keys, passwords, receipts, server_secrets
 from rightsdesk.crypto.errors import DecryptionFailed
 from rightsdesk.intake import evidence
+from rightsdesk.intake.uploads import EncryptedUpload
 
 COOKIE = "rightsdesk_followup"
 VISIBLE_TO_REPORTER = frozenset(
@@ -151,6 +152,11 @@ def _open_case(access: ReporterAccess) -> tuple[Case, keys.KeyPair] | None:
     return case, pair
 
 
+def case_for_access(access: ReporterAccess) -> Case | None:
+    opened = _open_case(access)
+    return opened[0] if opened is not None else None
+
+
 COARSE_STATUS = {
     Status.NEW: "received",
     Status.TRIAGE: "received",
@@ -212,6 +218,8 @@ def reporter_add_file(
     opened = _open_case(access)
     if opened is None:
         return None
+    if isinstance(upload, EncryptedUpload):
+        return evidence.case_add_streamed(opened[0], upload, remove_metadata=remove_metadata)
     return evidence.case_add_upload(opened[0], upload, remove_metadata=remove_metadata)
 
 

@@ -1,4 +1,6 @@
+import hashlib
 import io
+import itertools
 import random
 import struct
 import tracemalloc
@@ -210,3 +212,150 @@ def test_a_chunk_with_a_tag_this_format_never_writes_is_refused(monkeypatch: pyt
     monkeypatch.undo()
     with pytest.raises(StreamCorrupted, match="chunk 1 carries an unexpected tag"):
         decrypt(blob)
+
+
+def encrypt_pieces(pieces: list[bytes], chunk_size: int = 16) -> bytes:
+    out = io.BytesIO()
+    encryptor = stream.StreamEncryptor(CASE.public, out, chunk_size=chunk_size)
+    for piece in pieces:
+        encryptor.write(piece)
+        assert len(encryptor._buffer) < chunk_size
+    assert encryptor.finish() == sum(len(piece) for piece in pieces)
+    return out.getvalue()
+
+
+@st.composite
+def split_data(draw: st.DrawFn) -> tuple[list[bytes], int]:
+    chunk_size = draw(st.integers(min_value=1, max_value=32))
+    data = draw(
+        st.one_of(
+            st.binary(max_size=300),
+            st.integers(min_value=0, max_value=8).map(lambda n: bytes(range(n * chunk_size))),
+        )
+    )
+    if draw(st.booleans()):
+        return [data[i : i + 1] for i in range(len(data))], chunk_size
+    cuts = draw(st.lists(st.integers(min_value=0, max_value=len(data))))
+    bounds = [0, *sorted(cuts), len(data)]
+    return [data[start:end] for start, end in itertools.pairwise(bounds)], chunk_size
+
+
+@settings(max_examples=100)
+@given(case=split_data())
+def test_encryptor_round_trip_for_any_split(case: tuple[list[bytes], int]):
+    pieces, chunk_size = case
+    assert decrypt(encrypt_pieces(pieces, chunk_size)) == b"".join(pieces)
+
+
+@pytest.mark.parametrize("size", [0, 1, 15, 16, 17, 48, 50])
+def test_encryptor_single_byte_writes_match_encrypt_stream(size: int):
+    data = random.Random(size).randbytes(size)
+    pushed = encrypt_pieces([data[i : i + 1] for i in range(size)])
+    pulled = encrypt(data)
+    assert len(pushed) == len(pulled)
+    assert [len(record) for record in split(pushed)[1]] == [
+        len(record) for record in split(pulled)[1]
+    ]
+    assert decrypt(pushed) == decrypt(pulled) == data
+
+
+@settings(max_examples=50)
+@given(case=split_data())
+def test_encryptor_and_encrypt_stream_write_the_same_layout(case: tuple[list[bytes], int]):
+    pieces, chunk_size = case
+    data = b"".join(pieces)
+    pushed = encrypt_pieces(pieces, chunk_size)
+    pulled = encrypt(data, chunk_size)
+    assert len(pushed) == len(pulled)
+    assert decrypt(pushed) == decrypt(pulled) == data
+
+
+def test_encryptor_writes_the_header_at_once_and_chunks_as_soon_as_complete():
+    out = io.BytesIO()
+    encryptor = stream.StreamEncryptor(CASE.public, out, chunk_size=16)
+    assert len(out.getvalue()) == HEADER_BYTES
+    encryptor.write(bytes(10))
+    assert len(out.getvalue()) == HEADER_BYTES
+    encryptor.write(bytes(6))
+    assert len(out.getvalue()) == HEADER_BYTES + 16 + RECORD_OVERHEAD
+    encryptor.write(bytes(40))
+    assert len(out.getvalue()) == HEADER_BYTES + 3 * (16 + RECORD_OVERHEAD)
+    assert encryptor.plaintext_bytes == 56
+    assert encryptor.finish() == 56
+    assert [len(r) - RECORD_OVERHEAD for r in split(out.getvalue())[1]] == [16, 16, 16, 8]
+
+
+def test_encryptor_refuses_use_after_finish():
+    encryptor = stream.StreamEncryptor(CASE.public, io.BytesIO(), chunk_size=16)
+    encryptor.write(b"photo")
+    assert encryptor.finish() == 5
+    with pytest.raises(ValueError, match="finished"):
+        encryptor.write(b"more")
+    with pytest.raises(ValueError, match="finished"):
+        encryptor.finish()
+    assert encryptor.plaintext_bytes == 5
+
+
+class FailingWriter(io.BytesIO):
+    def __init__(self, fail_after: int) -> None:
+        super().__init__()
+        self.writes_left = fail_after
+
+    def write(self, data, /) -> int:
+        if not self.writes_left:
+            raise OSError("disk full")
+        self.writes_left -= 1
+        return super().write(data)
+
+
+def test_encryptor_refuses_use_after_a_failed_write():
+    encryptor = stream.StreamEncryptor(CASE.public, FailingWriter(fail_after=1), chunk_size=16)
+    with pytest.raises(OSError, match="disk full"):
+        encryptor.write(bytes(16))
+    with pytest.raises(ValueError, match="broken"):
+        encryptor.write(b"x")
+    with pytest.raises(ValueError, match="broken"):
+        encryptor.finish()
+
+
+@pytest.mark.parametrize("chunk_size", [0, -1, stream.MAX_CHUNK_SIZE + 1])
+def test_encryptor_chunk_size_must_be_sensible(chunk_size: int):
+    out = io.BytesIO()
+    with pytest.raises(ValueError, match="chunk_size"):
+        stream.StreamEncryptor(CASE.public, out, chunk_size=chunk_size)
+    assert out.getvalue() == b""
+
+
+def test_encryptor_memory_stays_bounded_for_a_multi_megabyte_upload(tmp_path: Path):
+    rng = random.Random(11)
+    sealed = tmp_path / "sealed"
+    written = hashlib.sha256()
+    largest_piece = 200_000
+    tracemalloc.start()
+    try:
+        with sealed.open("wb") as destination:
+            encryptor = stream.StreamEncryptor(CASE.public, destination)
+            total = 0
+            while total < 3 * 1024 * 1024:
+                piece = rng.randbytes(rng.choice([1, 1000, 65535, 65536, 65537, largest_piece]))
+                written.update(piece)
+                encryptor.write(piece)
+                assert len(encryptor._buffer) < stream.CHUNK_SIZE
+                total += len(piece)
+            del piece
+            assert encryptor.finish() == total
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    # The caller holds one piece at a time; the encryptor adds about one chunk to that.
+    assert peak < largest_piece + 1024 * 1024, f"peak traced memory {peak} bytes"
+    opened = hashlib.sha256()
+
+    class Digest(io.RawIOBase):
+        def write(self, data, /) -> int:
+            opened.update(data)
+            return len(data)
+
+    with sealed.open("rb") as source:
+        assert stream.decrypt_stream(CASE, source, Digest()) == total  # type: ignore[arg-type]
+    assert opened.digest() == written.digest()

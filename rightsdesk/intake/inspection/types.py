@@ -59,6 +59,7 @@ PROBLEMS = (
     "timeout",
     "out_of_memory",
     "crashed",
+    "too_large_to_inspect",
 )
 """The stable codes of :attr:`Inspection.problem`; the interface translates them."""
 
