@@ -111,3 +111,25 @@ class OrganisationEscrow(models.Model):
 
     def __str__(self) -> str:
         return f"escrow {self.threshold} of {self.shares}"
+
+
+class Notification(models.Model):
+    """An in-app notice for a member. Content-free by design: a kind and a time, never what a
+    case is about, so the list can be shown anywhere without revealing anything."""
+
+    class Kind(models.TextChoices):
+        NEW_REPORT = "new_report", _("A new report has arrived.")
+        URGENT_REPORT = "urgent_report", _("Urgent: a report needs attention now.")
+        REPORTER_REPLIED = "reporter_replied", _("A reporter wrote back on a case you hold.")
+
+    member = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["member", "read_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} for {self.member_id}"

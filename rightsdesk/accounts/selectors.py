@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from rightsdesk.accounts.models import StaffMember
+from rightsdesk.accounts.models import Notification, StaffMember
 from rightsdesk.accounts.permissions import Permission
 
 
@@ -19,3 +19,11 @@ def pending_member(member_id: object) -> StaffMember | None:
     if not isinstance(member_id, int):
         return None
     return StaffMember.objects.select_related("totp").filter(pk=member_id, is_active=True).first()
+
+
+def notifications_for(member: StaffMember, *, limit: int = 20) -> list[Notification]:
+    return list(Notification.objects.filter(member=member)[:limit])
+
+
+def unread_notification_count(member: StaffMember) -> int:
+    return Notification.objects.filter(member=member, read_at=None).count()

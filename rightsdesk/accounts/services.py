@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from rightsdesk.accounts import throttle, totp
 from rightsdesk.accounts.models import (
+    Notification,
     OrganisationEscrow,
     StaffKey,
     StaffMember,
@@ -279,3 +281,14 @@ def escrow_initialise(*, shares: int, threshold: int) -> list[str]:
     OrganisationEscrow.objects.create(public_key=pair.public, shares=shares, threshold=threshold)
     security_log.info("organisation escrow key created, %s of %s shares", threshold, shares)
     return mnemonics
+
+
+def notifications_send(*, members: Iterable[StaffMember], kind: str) -> int:
+    """Leave a content-free in-app notice for each member."""
+    notices = [Notification(member=member, kind=kind) for member in members]
+    Notification.objects.bulk_create(notices)
+    return len(notices)
+
+
+def notifications_mark_read(*, member: StaffMember) -> int:
+    return Notification.objects.filter(member=member, read_at=None).update(read_at=timezone.now())

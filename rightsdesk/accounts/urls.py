@@ -10,6 +10,7 @@ urlpatterns = [
     path("sign-in/authenticator/", views.enrol, name="enrol"),
     path("sign-out/", views.sign_out, name="logout"),
     path("members/", views.members, name="members"),
+    path("notifications/read/", views.notifications_read, name="notifications-read"),
     path("account/recovery-key/", views.recovery_key, name="recovery-key"),
     path("account/password/", views.password_change, name="password-change"),
 ]

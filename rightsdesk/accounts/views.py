@@ -162,8 +162,20 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "accounts/dashboard.html",
-        {"member": member, "role": role, "permissions": permissions},
+        {
+            "member": member,
+            "role": role,
+            "permissions": permissions,
+            "notifications": selectors.notifications_for(member),
+        },
     )
+
+
+@require_POST
+@staff_view(Permission.DASHBOARD_VIEW)
+def notifications_read(request: HttpRequest) -> HttpResponse:
+    services.notifications_mark_read(member=acting_member(request))
+    return redirect("accounts:dashboard")
 
 
 @never_cache

@@ -10,8 +10,9 @@ from django.tasks import task
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from rightsdesk.accounts.models import StaffMember
+from rightsdesk.accounts.models import Notification, StaffMember
 from rightsdesk.accounts.permissions import Role
+from rightsdesk.accounts.services import notifications_send
 from rightsdesk.cases.models import Case, Urgency
 
 log = logging.getLogger("rightsdesk.notifications")
@@ -27,12 +28,13 @@ def notify_new_case(*, case_id: int) -> int:
     case = Case.objects.filter(pk=case_id).only("urgency").first()
     if case is None:
         return 0
-    recipients = set(
-        StaffMember.objects.filter(role=Role.COORDINATOR, is_active=True)
-        .exclude(email="")
-        .values_list("email", flat=True)
-    )
+    coordinators = StaffMember.objects.filter(role=Role.COORDINATOR, is_active=True)
     critical = case.urgency == Urgency.CRITICAL
+    notifications_send(
+        members=coordinators,
+        kind=Notification.Kind.URGENT_REPORT if critical else Notification.Kind.NEW_REPORT,
+    )
+    recipients = set(coordinators.exclude(email="").values_list("email", flat=True))
     if critical:
         recipients.update(settings.ONCALL_EMAILS)
     if not recipients:
@@ -56,13 +58,9 @@ def notify_new_case(*, case_id: int) -> int:
 @task
 def notify_reporter_replied(*, case_id: int) -> int:
     """Tell the members holding a case that its reporter wrote back; content-free like above."""
-    recipients = sorted(
-        set(
-            StaffMember.objects.filter(case_grants__case_id=case_id, is_active=True)
-            .exclude(email="")
-            .values_list("email", flat=True)
-        )
-    )
+    holders = StaffMember.objects.filter(case_grants__case_id=case_id, is_active=True).distinct()
+    notifications_send(members=holders, kind=Notification.Kind.REPORTER_REPLIED)
+    recipients = sorted(set(holders.exclude(email="").values_list("email", flat=True)))
     if not recipients:
         return 0
     with translation.override(settings.LANGUAGE_CODE):

@@ -31,6 +31,7 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("accounts:logout", "GET"): dict.fromkeys(Role, 405) | {ANON: 302},
     ("accounts:logout", "POST"): dict.fromkeys(ALL_ROLES, 302),
     ("accounts:members", "GET"): dict.fromkeys(Role, 403) | {ANON: 302, Role.ADMIN: 200},
+    ("accounts:notifications-read", "POST"): dict.fromkeys(ALL_ROLES, 302),
     # Only reachable while a first sign-in waits for its recovery key; otherwise back to work.
     ("accounts:recovery-key", "GET"): dict.fromkeys(ALL_ROLES, 302),
     ("accounts:password-change", "GET"): dict.fromkeys(Role, 200) | {ANON: 302},

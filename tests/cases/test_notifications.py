@@ -1,0 +1,50 @@
+"""In-app notifications: content-free, for coordinators and for the holders of a case."""
+
+from django.test import Client
+
+from rightsdesk.accounts import services as account_services
+from rightsdesk.accounts.models import Notification
+from rightsdesk.accounts.permissions import Role
+from rightsdesk.cases import services
+from tests.conftest import sign_in
+from tests.factories import make_staff
+
+
+def test_coordinators_see_new_and_urgent_reports_on_their_dashboard(
+    client: Client, db, django_capture_on_commit_callbacks
+):
+    account_services.escrow_initialise(shares=3, threshold=2)
+    coordinator = make_staff(Role.COORDINATOR)
+    handler = make_staff(Role.HANDLER)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_create(
+            category="other", urgency="critical", language="en", report={"what_happened": "x"}
+        )
+        created = services.case_create(
+            category="other", urgency="normal", language="en", report={"what_happened": "secret"}
+        )
+    assert Notification.objects.filter(member=coordinator.member).count() == 2
+    assert not Notification.objects.filter(member=handler.member).exists()
+    sign_in(client, coordinator)
+    page = client.get("/en/staff/").content.decode()
+    assert "Urgent: a report needs attention now." in page
+    assert "A new report has arrived." in page
+    assert "secret" not in page
+    assert created.case.reference not in page
+    client.post("/en/staff/notifications/read/")
+    assert not Notification.objects.filter(member=coordinator.member, read_at=None).exists()
+    assert 'class="unread"' not in client.get("/en/staff/").content.decode()
+
+
+def test_case_holders_are_told_when_the_reporter_writes(db, django_capture_on_commit_callbacks):
+    account_services.escrow_initialise(shares=3, threshold=2)
+    coordinator = make_staff(Role.COORDINATOR)
+    created = services.case_create(
+        category="other", urgency="normal", language="en", report={"what_happened": "x"}
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        services.case_reporter_reply(case=created.case, text="hello")
+    kinds = list(
+        Notification.objects.filter(member=coordinator.member).values_list("kind", flat=True)
+    )
+    assert kinds == [Notification.Kind.REPORTER_REPLIED]
