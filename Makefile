@@ -83,6 +83,7 @@ audit: $(STAMP) ## Check the pinned dependencies for known vulnerabilities (asks
 bench: $(STAMP) ## Benchmarks (print figures; not part of make test). Intake uses DATABASE_URL if set.
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/intake.py
+	$(BIN)/python bench/upload.py
 
 clean: ## Remove the virtual environment and caches (keeps ./var).
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

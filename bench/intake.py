@@ -498,7 +498,7 @@ def describe_run(options: argparse.Namespace, kdf: KdfCost, database: Database) 
     )
     print(f"{os.cpu_count()} CPUs shared by the server, the database and the load generator")
     print(f"1-minute load average before loading: {os.getloadavg()[0]:.2f}")
-    print("evidence-file upload (a report with a 5 MB file): not part of this run yet")
+    print("evidence files: measured by bench/upload.py (one large file through the API)")
 
 
 def print_table(results: list[LevelResult], database: Database) -> None:
