@@ -38,8 +38,10 @@ def _handle(request: HttpRequest) -> drafts.DraftHandle | None:
     return drafts.handle_from_cookie(request.COOKIES.get(drafts.COOKIE))
 
 
-def _forget_cookie(response: HttpResponse) -> HttpResponse:
+def _forget_cookie(response: HttpResponse, *, form_token: bool = False) -> HttpResponse:
     response.delete_cookie(drafts.COOKIE, path="/", samesite="Strict")
+    if form_token:
+        response.delete_cookie(settings.CSRF_COOKIE_NAME, samesite="Strict")
     return response
 
 
@@ -186,7 +188,7 @@ def elsewhere(request: HttpRequest) -> HttpResponse:
             "community_help_url": settings.COMMUNITY_HELP_URL,
         },
     )
-    return _forget_cookie(response)
+    return _forget_cookie(response, form_token=True)
 
 
 @never_cache
@@ -295,7 +297,8 @@ def sent(request: HttpRequest) -> HttpResponse:
             "followup_url": reverse("intake:followup"),
         },
     )
-    return _forget_cookie(response)
+    # Nothing of the report stays in the browser: not the draft's cookie, not the form token.
+    return _forget_cookie(response, form_token=True)
 
 
 @require_POST

@@ -66,6 +66,7 @@ def test_a_report_from_start_to_receipt(
     assert case.language == "fa"
     # The receipt page leaves nothing behind: the draft and its cookie are gone.
     assert page.cookies[drafts.COOKIE].value == ""
+    assert page.cookies["csrftoken"].value == ""
     assert not list((Path(settings.DATA_DIR) / "drafts").glob("*.draft"))
     # Shown once: reloading does not show it again, and sending again creates nothing.
     again = client.get(reporter.url("sent")).content.decode()
@@ -112,6 +113,7 @@ def test_out_of_scope_points_elsewhere_and_keeps_nothing(
     page = client.get(reporter.url("elsewhere"))
     assert settings.TRUST_AND_SAFETY_URL in page.content.decode()
     assert page.cookies[drafts.COOKIE].value == ""
+    assert page.cookies["csrftoken"].value == ""
     assert not list((Path(settings.DATA_DIR) / "drafts").glob("*.draft"))
     assert not Case.objects.exists()
 
