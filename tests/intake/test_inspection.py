@@ -582,7 +582,7 @@ def test_the_module_runs_without_django():
             "rightsdesk.intake.inspection.office",
             "rightsdesk.intake.inspection.pdf",
             "rightsdesk.intake.inspection.safe_xml",
-            "rightsdesk.intake.inspection.types",
+            "rightsdesk.intake.inspection.vocabulary",
         ]
     )
 

@@ -22,7 +22,7 @@ address) and its stderr is discarded, because a traceback may quote the file's b
 This package imports nothing from Django or from the rest of rightsdesk, so that the child starts
 in a few tens of milliseconds; Pillow and pikepdf are imported only when a file needs them.
 
-The modules, by question: :mod:`.types` (the vocabulary and :class:`Inspection`),
+The modules, by question: :mod:`.vocabulary` (the vocabulary and :class:`Inspection`),
 :mod:`.detection` (what is it?), :mod:`.facts`, :mod:`.safe_xml`, :mod:`.images`, :mod:`.pdf`,
 :mod:`.office` and :mod:`.media` (what does it reveal, and the clean copy), :mod:`.inspecting`
 (both, in this process) and :mod:`.child` (both, in a limited child process). The limits are read
@@ -39,7 +39,7 @@ from rightsdesk.intake.inspection.child import (
 from rightsdesk.intake.inspection.detection import detect_type
 from rightsdesk.intake.inspection.images import MAX_IMAGE_PIXELS
 from rightsdesk.intake.inspection.inspecting import inspect_bytes, strip_metadata
-from rightsdesk.intake.inspection.types import (
+from rightsdesk.intake.inspection.vocabulary import (
     ALLOWED_TYPES,
     KINDS,
     MAX_VALUE_CHARS,

@@ -16,7 +16,7 @@ from typing import BinaryIO
 
 from rightsdesk.intake.inspection.detection import detect_type
 from rightsdesk.intake.inspection.inspecting import inspect_bytes, strip_metadata
-from rightsdesk.intake.inspection.types import Inspection
+from rightsdesk.intake.inspection.vocabulary import Inspection
 
 MAX_INPUT_BYTES = 128 * 1024 * 1024
 """The most the child reads from stdin; larger files are not sent to it at all."""

@@ -16,7 +16,7 @@ import zlib
 import puremagic
 
 from rightsdesk.intake.inspection.safe_xml import _XML_MAX_BYTES, _parse_xml
-from rightsdesk.intake.inspection.types import (
+from rightsdesk.intake.inspection.vocabulary import (
     _DOCX,
     _GIF,
     _JPEG,

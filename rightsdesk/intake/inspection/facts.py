@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Callable
 
 from rightsdesk.intake.inspection.safe_xml import _parse_xml
-from rightsdesk.intake.inspection.types import MAX_VALUE_CHARS
+from rightsdesk.intake.inspection.vocabulary import MAX_VALUE_CHARS
 
 # --- Facts -------------------------------------------------------------------------------------
 

@@ -19,7 +19,7 @@ from rightsdesk.intake.inspection.facts import (
     _plain,
     _xmp_facts,
 )
-from rightsdesk.intake.inspection.types import _GIF, _JPEG, _PNG, _WEBP, _Uninspectable
+from rightsdesk.intake.inspection.vocabulary import _GIF, _JPEG, _PNG, _WEBP, _Uninspectable
 
 if TYPE_CHECKING:
     from PIL import Image as PILImage

@@ -11,7 +11,7 @@ from rightsdesk.intake.inspection.images import _inspect_image, _strip_image
 from rightsdesk.intake.inspection.media import _inspect_media
 from rightsdesk.intake.inspection.office import _inspect_office
 from rightsdesk.intake.inspection.pdf import _inspect_pdf, _strip_pdf
-from rightsdesk.intake.inspection.types import Inspection, _Uninspectable
+from rightsdesk.intake.inspection.vocabulary import Inspection, _Uninspectable
 
 # --- Inspecting --------------------------------------------------------------------------------
 

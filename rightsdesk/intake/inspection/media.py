@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 from rightsdesk.intake.inspection.facts import _Facts, _format_location
-from rightsdesk.intake.inspection.types import _M4A, _MOV, _MP4
+from rightsdesk.intake.inspection.vocabulary import _M4A, _MOV, _MP4
 
 # Phones store where a video was shot as an ISO 6709 string ("+52.5200+013.4100/"): in a
 # "©xyz" atom, or as the value of an Apple metadata key.

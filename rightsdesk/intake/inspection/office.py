@@ -10,7 +10,7 @@ from xml.etree import ElementTree
 from rightsdesk.intake.inspection.detection import _ODF_TYPES, _ZIP_ERRORS, _read_member
 from rightsdesk.intake.inspection.facts import _DC, _Facts, _iso_date, _plain
 from rightsdesk.intake.inspection.safe_xml import _XML_MAX_BYTES, _parse_xml
-from rightsdesk.intake.inspection.types import _Uninspectable
+from rightsdesk.intake.inspection.vocabulary import _Uninspectable
 
 _CORE_NS = "{http://schemas.openxmlformats.org/package/2006/metadata/core-properties}"
 _DCTERMS = "{http://purl.org/dc/terms/}"

@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from rightsdesk.intake.inspection.facts import _Facts, _pdf_date, _plain, _xmp_facts
-from rightsdesk.intake.inspection.types import _Uninspectable
+from rightsdesk.intake.inspection.vocabulary import _Uninspectable
 
 if TYPE_CHECKING:
     import pikepdf
