@@ -240,7 +240,7 @@ def reporter_message(request: HttpRequest, body: MessageIn) -> Status[dict[str, 
 def _add_files(
     request: HttpRequest,
     files: list[UploadedFile] | None,
-    add: Callable[[evidence.Upload], dict[str, Any] | None],
+    add: Callable[[evidence.Upload | EncryptedUpload], dict[str, Any] | None],
 ) -> Status[dict[str, Any]]:
     limit = f"{settings.MAX_EVIDENCE_FILE_BYTES / (1024 * 1024):g}"
     refused = [
@@ -255,12 +255,7 @@ def _add_files(
         raise ApiError(422, "no_files", _("Please attach at least one file."))
     for uploaded in files or []:
         try:
-            item: Any = (
-                uploaded
-                if isinstance(uploaded, EncryptedUpload)
-                else evidence.Upload(name=uploaded.name or "", content=uploaded.read())
-            )
-            result = add(item)
+            result = add(evidence.as_upload(uploaded))
         except evidence.FileRefused as problem:
             refused.append(
                 {
@@ -295,11 +290,7 @@ def report_files(
     return _add_files(
         request,
         files,
-        lambda upload: (
-            evidence.case_add_streamed(case, upload, remove_metadata=remove_metadata)
-            if isinstance(upload, EncryptedUpload)
-            else evidence.case_add_upload(case, upload, remove_metadata=remove_metadata)
-        ),
+        lambda upload: evidence.case_add(case, upload, remove_metadata=remove_metadata),
     )
 
 

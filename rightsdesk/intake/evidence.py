@@ -46,6 +46,32 @@ def _clean_name(name: str) -> str:
     return cleaned[:200] or "file"
 
 
+def as_upload(uploaded: Any) -> Upload | EncryptedUpload:
+    """What an upload handler produced, as the functions below take it."""
+    if isinstance(uploaded, EncryptedUpload):
+        return uploaded
+    return Upload(name=uploaded.name or "", content=uploaded.read())
+
+
+def _inspect_accepted(name: str, content: bytes) -> inspection.Inspection:
+    """Inspect in the child process; refuse what is not an allowed type."""
+    report = inspection.inspect_in_child(content)
+    if report.content_type is None:
+        raise FileRefused("type_not_accepted", name)
+    return report
+
+
+def _added(name: str, size: int, report: inspection.Inspection, stripped: bool) -> dict[str, Any]:
+    """What the reporter is told about a file that was added."""
+    return {
+        "name": name,
+        "size": size,
+        "inspected": report.inspected,
+        "has_location": report.has_location,
+        "metadata_removed": stripped,
+    }
+
+
 def files_total(draft: dict[str, Any]) -> int:
     return sum(int(item["size"]) for item in draft.get("files", []))
 
@@ -59,9 +85,7 @@ def draft_add_file(
         raise FileRefused("empty", name)
     if files_total(draft) + len(upload.content) > settings.MAX_EVIDENCE_REPORT_BYTES:
         raise FileRefused("report_too_large", name)
-    report = inspection.inspect_in_child(upload.content)
-    if report.content_type is None:
-        raise FileRefused("type_not_accepted", name)
+    report = _inspect_accepted(name, upload.content)
     file_uuid = str(uuid.uuid4())
     drafts.draft_file_write(handle, file_uuid, case_pair(draft).public, upload.content)
     described = {
@@ -139,13 +163,7 @@ def case_add_streamed(
             "metadata_removed": False,
         },
     )
-    return {
-        "name": name,
-        "size": upload.size,
-        "inspected": report.inspected,
-        "has_location": report.has_location,
-        "metadata_removed": False,
-    }
+    return _added(name, upload.size, report, stripped=False)
 
 
 def case_add_upload(
@@ -162,9 +180,7 @@ def case_add_upload(
     if len(upload.content) > settings.MAX_EVIDENCE_FILE_BYTES:
         raise FileRefused("file_too_large", name)
     content = upload.content
-    report = inspection.inspect_in_child(content)
-    if report.content_type is None:
-        raise FileRefused("type_not_accepted", name)
+    report = _inspect_accepted(name, content)
     stripped = False
     if remove_metadata and report.inspected and (report.metadata or report.has_location):
         cleaned = inspection.strip_metadata_in_child(content)
@@ -179,10 +195,13 @@ def case_add_upload(
         metadata_removed=stripped,
         entry=entry,
     )
-    return {
-        "name": name,
-        "size": len(content),
-        "inspected": report.inspected,
-        "has_location": report.has_location,
-        "metadata_removed": stripped,
-    }
+    return _added(name, len(content), report, stripped)
+
+
+def case_add(
+    case: Case, upload: Upload | EncryptedUpload, *, remove_metadata: bool
+) -> dict[str, Any]:
+    """Attach a file after sending, whichever way it arrived (in memory, or already encrypted)."""
+    if isinstance(upload, EncryptedUpload):
+        return case_add_streamed(case, upload, remove_metadata=remove_metadata)
+    return case_add_upload(case, upload, remove_metadata=remove_metadata)

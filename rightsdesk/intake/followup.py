@@ -27,7 +27,6 @@ from rightsdesk.cases.models import Case, EntryKind, Status
 from rightsdesk.crypto import keys, passwords, receipts, server_secrets
 from rightsdesk.crypto.errors import DecryptionFailed
 from rightsdesk.intake import evidence
-from rightsdesk.intake.uploads import EncryptedUpload
 
 COOKIE = "rightsdesk_followup"
 VISIBLE_TO_REPORTER = frozenset(
@@ -218,9 +217,7 @@ def reporter_add_file(
     opened = _open_case(access)
     if opened is None:
         return None
-    if isinstance(upload, EncryptedUpload):
-        return evidence.case_add_streamed(opened[0], upload, remove_metadata=remove_metadata)
-    return evidence.case_add_upload(opened[0], upload, remove_metadata=remove_metadata)
+    return evidence.case_add(opened[0], upload, remove_metadata=remove_metadata)
 
 
 UPLOAD_TOKEN_SECONDS = 60 * 60

@@ -144,7 +144,7 @@ def followup_files(request: HttpRequest) -> HttpResponse:
         try:
             result = followup.reporter_add_file(
                 access,
-                evidence.Upload(name=uploaded.name or "", content=uploaded.read()),
+                evidence.as_upload(uploaded),
                 remove_metadata=request.POST.get("remove_metadata") == "on",
             )
         except evidence.FileRefused as refused:
