@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
-from rightsdesk.intake.api import ApiError
+from rightsdesk.intake.api import ApiError, not_signed_in
 from rightsdesk.intake.api import router as reporting
 
 api = NinjaAPI(
@@ -43,8 +43,4 @@ def malformed(request: HttpRequest, error: ValidationError) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
-    body = {
-        "code": "not_signed_in",
-        "message": _("Please open your report with your receipt again."),
-    }
-    return api.create_response(request, body, status=401)
+    return api_error(request, not_signed_in())

@@ -17,6 +17,7 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import ngettext
 
 from rightsdesk.accounts.models import LoginThrottle
 
@@ -73,3 +74,12 @@ def record_failure(key: str, *, now: datetime) -> None:
 
 def forget(key: str) -> None:
     LoginThrottle.objects.filter(key=key).delete()
+
+
+def wait_message(seconds: int) -> str:
+    """The one sentence, in the reader's language, that says how long to wait."""
+    return ngettext(
+        "Too many attempts. Please wait %(seconds)d second and try again.",
+        "Too many attempts. Please wait %(seconds)d seconds and try again.",
+        seconds,
+    ) % {"seconds": seconds}

@@ -11,11 +11,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from rightsdesk.accounts import selectors, services, totp
+from rightsdesk.accounts import selectors, services, throttle, totp
 from rightsdesk.accounts.access import acting_member, staff_view
 from rightsdesk.accounts.forms import (
     EnrolmentForm,
@@ -73,11 +72,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 client_address=request.META.get(settings.CLIENT_ADDRESS_HEADER, ""),
             )
         except services.SignInThrottled as throttled:
-            error = ngettext(
-                "Too many attempts. Please wait %(seconds)d second and try again.",
-                "Too many attempts. Please wait %(seconds)d seconds and try again.",
-                throttled.wait_seconds,
-            ) % {"seconds": throttled.wait_seconds}
+            error = throttle.wait_message(throttled.wait_seconds)
         except services.SignInFailed:
             error = _("The username, password or code is not correct.")
         else:

@@ -10,10 +10,11 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 from ninja import File, Form, Router, Schema, Status, UploadedFile
 from ninja.security import HttpBearer
 
+from rightsdesk.accounts.throttle import wait_message
 from rightsdesk.cases import selectors as case_selectors
 from rightsdesk.cases.models import Case
 from rightsdesk.cases.services import EscrowMissing
@@ -109,6 +110,10 @@ class ReporterBearer(HttpBearer):
         return followup.access_from_cookie(token)
 
 
+def not_signed_in() -> ApiError:
+    return ApiError(401, "not_signed_in", str(followup.SIGNED_OUT))
+
+
 def _form_errors(form: Any) -> dict[str, list[str]]:
     return {name: [str(message) for message in messages] for name, messages in form.errors.items()}
 
@@ -177,20 +182,11 @@ def reporter_session(request: HttpRequest, body: SessionIn) -> Status[dict[str, 
         raise ApiError(
             429,
             "throttled",
-            ngettext(
-                "Too many attempts. Please wait %(seconds)d second and try again.",
-                "Too many attempts. Please wait %(seconds)d seconds and try again.",
-                throttled.wait_seconds,
-            )
-            % {"seconds": throttled.wait_seconds},
+            wait_message(throttled.wait_seconds),
             retry_after=throttled.wait_seconds,
         ) from None
     except followup.ReceiptRefused:
-        raise ApiError(
-            401,
-            "receipt_refused",
-            _("This receipt does not open a report. Check the digits and try again."),
-        ) from None
+        raise ApiError(401, "receipt_refused", str(followup.RECEIPT_REFUSED)) from None
     lifetime = int(followup.session_lifetime().total_seconds())
     return Status(201, {"token": followup.access_to_cookie(access), "expires_in": lifetime})
 
@@ -198,7 +194,7 @@ def reporter_session(request: HttpRequest, body: SessionIn) -> Status[dict[str, 
 def _access(request: HttpRequest) -> followup.ReporterAccess:
     access = getattr(request, "auth", None)
     if not isinstance(access, followup.ReporterAccess):
-        raise ApiError(401, "not_signed_in", _("Please open your report with your receipt again."))
+        raise not_signed_in()
     return access
 
 
@@ -212,7 +208,7 @@ def reporter_case(request: HttpRequest) -> dict[str, Any]:
     """The report's coarse status and the messages between the reporter and the team."""
     view = followup.reporter_view(_access(request))
     if view is None:
-        raise ApiError(401, "not_signed_in", _("Please open your report with your receipt again."))
+        raise not_signed_in()
     return {
         "status": view.status,
         "received_at": view.received_at,
@@ -233,7 +229,7 @@ def reporter_message(request: HttpRequest, body: MessageIn) -> Status[dict[str, 
     if not form.is_valid():
         raise _invalid(_form_errors(form))
     if not followup.reporter_reply(_access(request), text=form.cleaned_data["text"]):
-        raise ApiError(401, "not_signed_in", _("Please open your report with your receipt again."))
+        raise not_signed_in()
     return Status(201, {"code": "sent", "message": _("Your message was sent to the team.")})
 
 
@@ -266,9 +262,7 @@ def _add_files(
             )
             continue
         if result is None:
-            raise ApiError(
-                401, "not_signed_in", _("Please open your report with your receipt again.")
-            )
+            raise not_signed_in()
         added.append(result)
     return Status(201 if added else 422, {"added": added, "refused": refused})
 

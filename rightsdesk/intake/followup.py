@@ -19,6 +19,7 @@ from typing import Any
 
 from django.conf import settings
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 from rightsdesk.accounts import throttle
 from rightsdesk.cases import selectors as case_selectors
@@ -32,6 +33,12 @@ COOKIE = "rightsdesk_followup"
 VISIBLE_TO_REPORTER = frozenset(
     {EntryKind.REPORT, EntryKind.TEAM_MESSAGE, EntryKind.REPORTER_MESSAGE}
 )
+
+
+RECEIPT_REFUSED = gettext_lazy(
+    "This receipt does not open a report. Check the digits and try again."
+)
+SIGNED_OUT = gettext_lazy("Please open your report with your receipt again.")
 
 
 class ReceiptRefused(Exception):

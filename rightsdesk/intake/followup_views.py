@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from rightsdesk.accounts.throttle import wait_message
 from rightsdesk.intake import evidence, followup
 from rightsdesk.intake.forms import ReceiptForm, ReplyForm
 from rightsdesk.intake.views import FILE_PROBLEMS
@@ -59,13 +60,9 @@ def followup_home(request: HttpRequest) -> HttpResponse:
         try:
             access = followup.reporter_open(receipt=form.cleaned_data["receipt"])
         except followup.ReceiptThrottled as throttled:
-            error = ngettext(
-                "Too many attempts. Please wait %(seconds)d second and try again.",
-                "Too many attempts. Please wait %(seconds)d seconds and try again.",
-                throttled.wait_seconds,
-            ) % {"seconds": throttled.wait_seconds}
+            error = wait_message(throttled.wait_seconds)
         except followup.ReceiptRefused:
-            error = _("This receipt does not open a report. Check the digits and try again.")
+            error = str(followup.RECEIPT_REFUSED)
         else:
             opened: HttpResponse = redirect("intake:followup")
             opened.set_cookie(
