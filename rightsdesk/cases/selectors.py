@@ -14,7 +14,7 @@ from rightsdesk.accounts.models import StaffMember
 from rightsdesk.accounts.permissions import Permission
 from rightsdesk.cases import storage
 from rightsdesk.cases.contexts import entry_context, file_context, receipt_lookup
-from rightsdesk.cases.models import Case, CaseGrant, EntryKind
+from rightsdesk.cases.models import Case, CaseGrant, EntryKind, EvidenceFile
 from rightsdesk.crypto import envelope, keys
 from rightsdesk.crypto.errors import DecryptionFailed
 
@@ -120,49 +120,45 @@ class EvidenceView:
     metadata_removed: bool
 
 
+def _described(evidence: EvidenceFile, case_pair: keys.KeyPair) -> tuple[EvidenceView, str]:
+    """A file's sealed description, opened: what to show, and the digest of its content."""
+    description = json.loads(
+        envelope.decrypt_with(
+            case_pair, bytes(evidence.sealed_meta), context=file_context(str(evidence.uuid))
+        )
+    )
+    inspection = description.get("inspection") or {}
+    view = EvidenceView(
+        uuid=str(evidence.uuid),
+        created_at=evidence.created_at,
+        name=str(description.get("name", "")),
+        size=int(description.get("size", 0)),
+        content_type=inspection.get("content_type"),
+        inspected=bool(inspection.get("inspected")),
+        problem=str(inspection.get("problem", "")),
+        metadata=dict(inspection.get("metadata") or {}),
+        has_location=bool(inspection.get("has_location")),
+        metadata_removed=bool(description.get("metadata_removed")),
+    )
+    return view, str(description.get("blake2b", ""))
+
+
 def case_files(case: Case, case_pair: keys.KeyPair) -> list[EvidenceView]:
-    views = []
-    for evidence in case.files.all():
-        description = json.loads(
-            envelope.decrypt_with(
-                case_pair, bytes(evidence.sealed_meta), context=file_context(str(evidence.uuid))
-            )
-        )
-        inspection = description.get("inspection") or {}
-        views.append(
-            EvidenceView(
-                uuid=str(evidence.uuid),
-                created_at=evidence.created_at,
-                name=str(description.get("name", "")),
-                size=int(description.get("size", 0)),
-                content_type=inspection.get("content_type"),
-                inspected=bool(inspection.get("inspected")),
-                problem=str(inspection.get("problem", "")),
-                metadata=dict(inspection.get("metadata") or {}),
-                has_location=bool(inspection.get("has_location")),
-                metadata_removed=bool(description.get("metadata_removed")),
-            )
-        )
-    return views
+    return [_described(evidence, case_pair)[0] for evidence in case.files.all()]
 
 
 def case_file_content(
     case: Case, case_pair: keys.KeyPair, file_uuid: str
 ) -> tuple[EvidenceView, bytes]:
     """A file's description and decrypted content, checked against the sealed digest."""
-    views = {view.uuid: view for view in case_files(case, case_pair)}
-    if file_uuid not in views:
+    evidence = case.files.filter(uuid=file_uuid).first()
+    if evidence is None:
         raise CaseNotFound(file_uuid)
-    evidence = case.files.get(uuid=file_uuid)
-    description = json.loads(
-        envelope.decrypt_with(
-            case_pair, bytes(evidence.sealed_meta), context=file_context(file_uuid)
-        )
-    )
+    view, digest = _described(evidence, case_pair)
     try:
         content = storage.evidence_read(file_uuid, case_pair)
     except (DecryptionFailed, FileNotFoundError):
         raise EvidenceCorrupted(file_uuid) from None
-    if hashlib.blake2b(content).hexdigest() != description.get("blake2b"):
+    if hashlib.blake2b(content).hexdigest() != digest:
         raise EvidenceCorrupted(file_uuid)
-    return views[file_uuid], content
+    return view, content

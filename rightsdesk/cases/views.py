@@ -63,10 +63,12 @@ def _render_case(
     files: list[selectors.EvidenceView] = []
     if private is not None:
         try:
-            timeline = selectors.case_timeline(member, case, private)
-            files = selectors.case_files(case, selectors.case_keypair_for(member, case, private))
+            case_pair = selectors.case_keypair_for(member, case, private)
         except selectors.CaseContentLocked:
-            timeline = None
+            case_pair = None
+        if case_pair is not None:
+            timeline = selectors.timeline_with_key(case, case_pair)
+            files = selectors.case_files(case, case_pair)
     entries = [
         {
             "entry": entry,
