@@ -23,7 +23,3 @@ def pending_member(member_id: object) -> StaffMember | None:
 
 def notifications_for(member: StaffMember, *, limit: int = 20) -> list[Notification]:
     return list(Notification.objects.filter(member=member)[:limit])
-
-
-def unread_notification_count(member: StaffMember) -> int:
-    return Notification.objects.filter(member=member, read_at=None).count()
