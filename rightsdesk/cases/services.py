@@ -8,6 +8,7 @@ import json
 import logging
 import os
 import secrets
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -173,14 +174,37 @@ def case_team_reply(*, case: Case, author: StaffMember, text: str) -> CaseEntry:
     )
 
 
+def _sealed_evidence(
+    *, case: Case, entry: CaseEntry | None, file_uuid: str, description: dict[str, Any]
+) -> EvidenceFile:
+    """An evidence row (not yet saved) whose description is sealed to the case key."""
+    return EvidenceFile(
+        uuid=file_uuid,
+        case=case,
+        entry=entry,
+        sealed_meta=envelope.encrypt_to(
+            bytes(case.public_key),
+            json.dumps(description, ensure_ascii=False).encode("utf-8"),
+            context=file_context(file_uuid),
+        ),
+    )
+
+
+def _save_or_forget(evidence: EvidenceFile) -> EvidenceFile:
+    """Save the row; if that fails, remove its stored file rather than leave it behind."""
+    try:
+        evidence.save()
+    except BaseException:
+        storage.evidence_delete(str(evidence.uuid))
+        raise
+    return evidence
+
+
 def _adopt_file(*, case: Case, entry: CaseEntry, stored: StoredFile) -> EvidenceFile:
     """Move a draft's encrypted file into the evidence store and describe it, sealed."""
-    evidence = EvidenceFile(case=case, entry=entry)
-    file_uuid = str(evidence.uuid)
-    evidence.sealed_meta = envelope.encrypt_to(
-        bytes(case.public_key),
-        json.dumps(stored.description, ensure_ascii=False).encode("utf-8"),
-        context=file_context(file_uuid),
+    file_uuid = str(uuid.uuid4())
+    evidence = _sealed_evidence(
+        case=case, entry=entry, file_uuid=file_uuid, description=stored.description
     )
     target = storage.evidence_path(file_uuid)
     # A link, not a move: if the transaction rolls back, the draft still has its file and the
@@ -199,19 +223,11 @@ def case_adopt_encrypted(
     entry: CaseEntry | None = None,
 ) -> EvidenceFile:
     """Take over a file that was encrypted to the case key while it was being received."""
-    evidence = EvidenceFile(uuid=file_uuid, case=case, entry=entry)
-    evidence.sealed_meta = envelope.encrypt_to(
-        bytes(case.public_key),
-        json.dumps(description, ensure_ascii=False).encode("utf-8"),
-        context=file_context(file_uuid),
+    evidence = _sealed_evidence(
+        case=case, entry=entry, file_uuid=file_uuid, description=description
     )
     os.replace(path, storage.evidence_path(file_uuid))
-    try:
-        evidence.save()
-    except BaseException:
-        storage.evidence_delete(file_uuid)
-        raise
-    return evidence
+    return _save_or_forget(evidence)
 
 
 def case_attach_file(
@@ -228,24 +244,18 @@ def case_attach_file(
     The digest inside the sealed description ties it to the content, so a stored file cannot be
     swapped for another of the same case without the swap being noticed on reading.
     """
-    evidence = EvidenceFile(case=case, entry=entry)
-    file_uuid = str(evidence.uuid)
-    description = {
-        "name": name,
-        "size": len(content),
-        "blake2b": hashlib.blake2b(content).hexdigest(),
-        "inspection": inspection,
-        "metadata_removed": metadata_removed,
-    }
-    evidence.sealed_meta = envelope.encrypt_to(
-        bytes(case.public_key),
-        json.dumps(description, ensure_ascii=False).encode("utf-8"),
-        context=file_context(file_uuid),
+    file_uuid = str(uuid.uuid4())
+    evidence = _sealed_evidence(
+        case=case,
+        entry=entry,
+        file_uuid=file_uuid,
+        description={
+            "name": name,
+            "size": len(content),
+            "blake2b": hashlib.blake2b(content).hexdigest(),
+            "inspection": inspection,
+            "metadata_removed": metadata_removed,
+        },
     )
     storage.evidence_write(file_uuid, bytes(case.public_key), io.BytesIO(content))
-    try:
-        evidence.save()
-    except BaseException:
-        storage.evidence_delete(file_uuid)
-        raise
-    return evidence
+    return _save_or_forget(evidence)
