@@ -7,7 +7,6 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -21,7 +20,7 @@ from rightsdesk.cases.services import EscrowMissing
 from rightsdesk.intake import evidence, followup, services
 from rightsdesk.intake.forms import ContactForm, DangerForm, ReplyForm, WhatForm
 from rightsdesk.intake.uploads import EncryptedUpload
-from rightsdesk.intake.views import FILE_PROBLEMS
+from rightsdesk.intake.views import file_problem
 
 router = Router(tags=["reporting"])
 NOT_READY = gettext_lazy(
@@ -238,12 +237,8 @@ def _add_files(
     files: list[UploadedFile] | None,
     add: Callable[[evidence.Upload | EncryptedUpload], dict[str, Any] | None],
 ) -> Status[dict[str, Any]]:
-    limit = f"{settings.MAX_EVIDENCE_FILE_BYTES / (1024 * 1024):g}"
     refused = [
-        {
-            "code": "file_too_large",
-            "message": str(FILE_PROBLEMS["file_too_large"]) % {"name": name, "limit": limit},
-        }
+        {"code": "file_too_large", "message": file_problem("file_too_large", name)}
         for name in getattr(request, "uploads_too_large", [])
     ]
     added = []
@@ -254,11 +249,7 @@ def _add_files(
             result = add(evidence.as_upload(uploaded))
         except evidence.FileRefused as problem:
             refused.append(
-                {
-                    "code": problem.code,
-                    "message": str(FILE_PROBLEMS[problem.code])
-                    % {"name": problem.name, "limit": limit},
-                }
+                {"code": problem.code, "message": file_problem(problem.code, problem.name)}
             )
             continue
         if result is None:

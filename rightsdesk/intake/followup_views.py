@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from rightsdesk.accounts.throttle import wait_message
 from rightsdesk.intake import evidence, followup
 from rightsdesk.intake.forms import ReceiptForm, ReplyForm
-from rightsdesk.intake.views import FILE_PROBLEMS
+from rightsdesk.intake.views import file_problem, megabytes
 
 STATUS_TEXT = {
     "received": gettext_lazy("Received: we have your report and will look at it soon."),
@@ -22,10 +22,6 @@ STATUS_TEXT = {
     "referred": gettext_lazy("Referred: with your consent, a partner organisation is helping."),
     "closed": gettext_lazy("Closed: we have finished our work on this report."),
 }
-
-
-def _file_limit() -> str:
-    return f"{settings.MAX_EVIDENCE_FILE_BYTES / (1024 * 1024):g}"
 
 
 def _forget(response: HttpResponse) -> HttpResponse:
@@ -51,7 +47,7 @@ def followup_home(request: HttpRequest) -> HttpResponse:
                     "view": view,
                     "status_text": STATUS_TEXT[view.status],
                     "form": ReplyForm(),
-                    "file_limit": _file_limit(),
+                    "file_limit": megabytes(settings.MAX_EVIDENCE_FILE_BYTES),
                 },
             )
     form = ReceiptForm(request.POST or None)
@@ -100,7 +96,7 @@ def followup_reply(request: HttpRequest) -> HttpResponse:
             "view": view,
             "status_text": STATUS_TEXT[view.status],
             "form": form,
-            "file_limit": _file_limit(),
+            "file_limit": megabytes(settings.MAX_EVIDENCE_FILE_BYTES),
         },
     )
 
@@ -131,11 +127,8 @@ def followup_files(request: HttpRequest) -> HttpResponse:
     uploads = request.FILES.getlist("files")  # parses the body, noting files over the limit
     if access is None:
         return _forget(redirect("intake:followup"))
-    limit = _file_limit()
     for name in getattr(request, "uploads_too_large", []):
-        messages.error(
-            request, str(FILE_PROBLEMS["file_too_large"]) % {"name": name, "limit": limit}
-        )
+        messages.error(request, file_problem("file_too_large", name))
     added = 0
     for uploaded in uploads:
         try:
@@ -145,9 +138,7 @@ def followup_files(request: HttpRequest) -> HttpResponse:
                 remove_metadata=request.POST.get("remove_metadata") == "on",
             )
         except evidence.FileRefused as refused:
-            messages.error(
-                request, str(FILE_PROBLEMS[refused.code]) % {"name": refused.name, "limit": limit}
-            )
+            messages.error(request, file_problem(refused.code, refused.name))
             continue
         if result is None:
             return _forget(redirect("intake:followup"))

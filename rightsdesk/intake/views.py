@@ -325,8 +325,18 @@ FILE_PROBLEMS = {
 }
 
 
-def _megabytes(size: int) -> str:
+def megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):g}"
+
+
+def file_problem(code: str, name: str) -> str:
+    """The refusal of one file, naming the limit that refused it."""
+    limit = (
+        settings.MAX_EVIDENCE_REPORT_BYTES
+        if code == "report_too_large"
+        else settings.MAX_EVIDENCE_FILE_BYTES
+    )
+    return str(FILE_PROBLEMS[code]) % {"name": name, "limit": megabytes(limit)}
 
 
 @never_cache
@@ -342,13 +352,7 @@ def evidence_step(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         uploads = request.FILES.getlist("files")  # parses the body, noting files over the limit
         for name in getattr(request, "uploads_too_large", []):
-            problems.append(
-                _(
-                    "“%(name)s” is larger than %(limit)s MB, the most one file may be. "
-                    "It was not added."
-                )
-                % {"name": name, "limit": _megabytes(settings.MAX_EVIDENCE_FILE_BYTES)}
-            )
+            problems.append(file_problem("file_too_large", name))
         for uploaded in uploads:
             try:
                 evidence.draft_add_file(
@@ -357,13 +361,7 @@ def evidence_step(request: HttpRequest) -> HttpResponse:
                     evidence.Upload(name=uploaded.name or "", content=uploaded.read()),
                 )
             except evidence.FileRefused as refused:
-                problems.append(
-                    str(FILE_PROBLEMS[refused.code])
-                    % {
-                        "name": refused.name,
-                        "limit": _megabytes(settings.MAX_EVIDENCE_REPORT_BYTES),
-                    }
-                )
+                problems.append(file_problem(refused.code, refused.name))
         if request.POST.get("remove"):
             evidence.draft_remove_file(handle, draft, request.POST["remove"])
         if request.POST.get("strip") and not evidence.draft_strip_metadata(
@@ -386,7 +384,7 @@ def evidence_step(request: HttpRequest) -> HttpResponse:
             "step": "evidence",
             "files": draft.get("files", []),
             "problems": problems,
-            "file_limit": _megabytes(settings.MAX_EVIDENCE_FILE_BYTES),
-            "report_limit": _megabytes(settings.MAX_EVIDENCE_REPORT_BYTES),
+            "file_limit": megabytes(settings.MAX_EVIDENCE_FILE_BYTES),
+            "report_limit": megabytes(settings.MAX_EVIDENCE_REPORT_BYTES),
         },
     )
