@@ -80,10 +80,11 @@ test-browser: $(STAMP) ## Browser tests in Chromium (required when CI is set).
 audit: $(STAMP) ## Check the pinned dependencies for known vulnerabilities (asks PyPI).
 	$(BIN)/pip-audit --vulnerability-service pypi --skip-editable
 
-bench: $(STAMP) ## Benchmarks (print figures; not part of make test). Intake uses DATABASE_URL if set.
+bench: $(STAMP) ## Benchmarks (print figures; not part of make test). All but pages use DATABASE_URL if set.
 	$(BIN)/python bench/pages.py
 	$(BIN)/python bench/intake.py
 	$(BIN)/python bench/upload.py
+	$(BIN)/python bench/cases.py
 
 clean: ## Remove the virtual environment and caches (keeps ./var).
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
+from rightsdesk.cases import staff_api
 from rightsdesk.intake.api import ApiError, not_signed_in
 from rightsdesk.intake.api import router as reporting
 
@@ -21,10 +22,16 @@ api = NinjaAPI(
     docs_url=None,
 )
 api.add_router("/", reporting)
+api.add_router("/staff/", staff_api.router)
 
 
 @api.exception_handler(ApiError)
 def api_error(request: HttpRequest, error: ApiError) -> HttpResponse:
+    return api.create_response(request, error.body, status=error.status)
+
+
+@api.exception_handler(staff_api.StaffApiError)
+def staff_api_error(request: HttpRequest, error: staff_api.StaffApiError) -> HttpResponse:
     return api.create_response(request, error.body, status=error.status)
 
 
@@ -43,4 +50,7 @@ def malformed(request: HttpRequest, error: ValidationError) -> HttpResponse:
 
 @api.exception_handler(AuthenticationError)
 def unauthenticated(request: HttpRequest, error: AuthenticationError) -> HttpResponse:
+    match = request.resolver_match
+    if match and (match.url_name or "").startswith("staff-"):
+        return staff_api_error(request, staff_api.not_signed_in())
     return api_error(request, not_signed_in())

@@ -34,6 +34,9 @@ RECEIPT_PEPPER = config.secret(
     "RIGHTSDESK_RECEIPT_PEPPER", filename="receipt_pepper", generate=new_token
 )
 
+# Keys the audit log's hash chain; outside the database so that editing rows cannot be hidden.
+AUDIT_KEY = config.secret("RIGHTSDESK_AUDIT_KEY", filename="audit.key", generate=new_token)
+
 PUBLIC_URL = config.text("RIGHTSDESK_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
 _public = urlsplit(PUBLIC_URL)
 if _public.scheme not in {"http", "https"} or not _public.hostname:
@@ -61,6 +64,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks_db",
     "rightsdesk.core",
+    "rightsdesk.notifications",
+    "rightsdesk.audit",
     "rightsdesk.cases",
     "rightsdesk.intake",
     "rightsdesk.demo",
@@ -156,6 +161,8 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_AGE = 8 * 60 * 60
 STAFF_SESSION_IDLE_SECONDS = config.integer("RIGHTSDESK_SESSION_IDLE_SECONDS", 30 * 60)
 STAFF_SESSION_ABSOLUTE_SECONDS = config.integer("RIGHTSDESK_SESSION_ABSOLUTE_SECONDS", 8 * 60 * 60)
+# A staff API bearer token lives as long as a browser session at most; it has no idle limit.
+STAFF_API_TOKEN_SECONDS = config.integer("RIGHTSDESK_API_TOKEN_SECONDS", 8 * 60 * 60)
 # A half-finished sign-in (password given, code not yet) is forgotten after this long.
 LOGIN_PENDING_SECONDS = 10 * 60
 CSRF_COOKIE_SAMESITE = "Strict"
@@ -248,6 +255,11 @@ WORKER_HEARTBEAT_SECONDS = 10
 WORKER_MAINTENANCE = [
     "rightsdesk.intake.drafts.drafts_purge_expired",
     "rightsdesk.cases.storage.evidence_purge_orphans",
+    # Retries notification mail the server did not take, and forgets mail refused for good.
+    "rightsdesk.notifications.services.outbox_deliver",
+    "rightsdesk.notifications.services.outbox_purge_failed",
+    "rightsdesk.cases.sla.sla_check_when_due",
+    "rightsdesk.cases.retention.retention_run_when_due",
 ]
 
 EMAIL_BACKEND_PATH = config.text(
@@ -288,6 +300,38 @@ COMMUNITY_HELP_URL = config.text(
 )
 # Told at once, by mail, about every critical report (addresses separated by spaces or commas).
 ONCALL_EMAILS = config.words("RIGHTSDESK_ONCALL_EMAILS", [])
+# Members (by user name) who also get the in-app notice when a case reaches the on-call step.
+ONCALL_LEAD = config.words("RIGHTSDESK_ONCALL_LEAD", [])
+
+
+def _sla_minutes(name: str, default: str) -> tuple[int, ...]:
+    """Minutes after a report arrives: acknowledge by; tell every coordinator (defaults to the
+    first); tell the on-call lead (optional). "30,60,90" means 30 min, then 60, then 90."""
+    words = config.words(name, default.split(","))
+    try:
+        steps = tuple(int(word) for word in words)
+    except ValueError:
+        steps = ()
+    if not 1 <= len(steps) <= 3 or steps[0] < 1 or list(steps) != sorted(steps):
+        raise ConfigError(f"{name} must be 1 to 3 rising numbers of minutes (got {words!r})")
+    return steps
+
+
+# Response deadlines per urgency; the worker escalates a case nobody has answered in time.
+SLA_MINUTES = {
+    "critical": _sla_minutes("RIGHTSDESK_SLA_CRITICAL", "30,60,90"),
+    "high": _sla_minutes("RIGHTSDESK_SLA_HIGH", "240"),
+    "normal": _sla_minutes("RIGHTSDESK_SLA_NORMAL", "1440"),
+}
+# Resolved, rejected and merged cases are crypto-shredded this many days after they closed; the
+# member holding one is warned this many days before.
+RETENTION_DAYS = config.integer("RIGHTSDESK_RETENTION_DAYS", 365)
+RETENTION_WARNING_DAYS = config.integer("RIGHTSDESK_RETENTION_WARNING_DAYS", 14)
+if RETENTION_DAYS < 1 or not 0 <= RETENTION_WARNING_DAYS < RETENTION_DAYS:
+    raise ConfigError(
+        "RIGHTSDESK_RETENTION_DAYS must be at least 1 and RIGHTSDESK_RETENTION_WARNING_DAYS "
+        "between 0 and one less than it"
+    )
 
 # Where the "Leave this site quickly" link goes: somewhere ordinary that raises no questions.
 QUICK_EXIT_URL = config.text("RIGHTSDESK_QUICK_EXIT_URL", "https://www.wikipedia.org/")

@@ -14,5 +14,7 @@ urlpatterns += i18n_patterns(
     path("report/", include("rightsdesk.intake.urls")),
     path("staff/", include("rightsdesk.accounts.urls")),
     path("staff/cases/", include("rightsdesk.cases.urls")),
+    path("staff/notifications/", include("rightsdesk.notifications.urls")),
+    path("staff/audit/", include("rightsdesk.audit.urls")),
     prefix_default_language=True,
 )

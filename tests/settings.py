@@ -18,3 +18,7 @@ from rightsdesk.crypto.passwords import FAST_KDF_FOR_TESTS  # noqa: E402
 
 STAFF_KEY_KDF = FAST_KDF_FOR_TESTS
 RECEIPT_KDF = FAST_KDF_FOR_TESTS
+
+# A test database of its own per run, so that runs started side by side never share one.
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):  # noqa: F405
+    DATABASES["default"]["TEST"] = {"NAME": f"test_rightsdesk_{os.getpid()}"}  # noqa: F405

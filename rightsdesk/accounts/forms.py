@@ -76,3 +76,63 @@ class PasswordChangeForm(forms.Form):
         if cleaned and cleaned.get("new_password") != cleaned.get("new_password_again"):
             self.add_error("new_password_again", _("The two new passwords are not the same."))
         return cleaned
+
+
+class KeyResetForm(forms.Form):
+    """An administrator confirms a key reset and proves it is them with their own password."""
+
+    confirm = forms.BooleanField(
+        label=_(
+            "I have confirmed that this member asked for the reset, through a channel I trust "
+            "(in person, or a call I placed to a number I already had)."
+        ),
+    )
+    password = forms.CharField(
+        label=_("Your own password"),
+        help_text=_("Asked again because a reset hands over an account."),
+        max_length=1024,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class RecoverWithKeyForm(forms.Form):
+    recovery_key = forms.CharField(
+        label=_("The recovery key you kept before your password was reset"),
+        help_text=_("28 letters and digits, in groups of 4. Dashes and spaces do not matter."),
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "dir": "ltr",
+            }
+        ),
+    )
+
+
+class EscrowSharesForm(forms.Form):
+    """One box per share the escrow key needs; each trustee types their own."""
+
+    def __init__(self, *args: object, threshold: int, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for number in range(1, threshold + 1):
+            self.fields[f"share_{number}"] = forms.CharField(
+                label=_("Share %(number)s") % {"number": number},
+                max_length=1000,
+                widget=forms.Textarea(
+                    attrs={
+                        "rows": 3,
+                        "autocomplete": "off",
+                        "autocapitalize": "none",
+                        "spellcheck": "false",
+                        "dir": "ltr",
+                    }
+                ),
+            )
+
+    def shares(self) -> list[str]:
+        return [
+            str(value) for name, value in self.cleaned_data.items() if name.startswith("share_")
+        ]

@@ -23,6 +23,8 @@ VERIFIED_AT = "staff_verified_at"
 # Set after a first sign-in until the member confirms their recovery key; nothing else opens.
 RECOVERY_PENDING = "staff_recovery_pending"
 RECOVERY_URL_NAMES = frozenset({"accounts:recovery-key", "accounts:logout"})
+# After an administrator's key reset: only choosing a new password (or leaving) opens.
+PASSWORD_CHANGE_URL_NAMES = frozenset({"accounts:password-change", "accounts:logout"})
 SEEN_AT = "staff_seen_at"
 # Writing the session on every request would be a database write per click; a minute is plenty.
 SEEN_AT_RESOLUTION = 60
@@ -82,8 +84,14 @@ class DenyByDefaultMiddleware:
                 messages.info(request, _("Your session ended. Please sign in again."))
             query = urlencode({"next": request.get_full_path()})
             return HttpResponseRedirect(f"{reverse('accounts:login')}?{query}")
-        if request.session.get(RECOVERY_PENDING) and view_name not in RECOVERY_URL_NAMES:
-            return HttpResponseRedirect(reverse("accounts:recovery-key"))
+        if request.session.get(RECOVERY_PENDING):
+            if view_name not in RECOVERY_URL_NAMES:
+                return HttpResponseRedirect(reverse("accounts:recovery-key"))
+        elif (
+            getattr(request.user, "must_change_password", False)
+            and view_name not in PASSWORD_CHANGE_URL_NAMES
+        ):
+            return HttpResponseRedirect(reverse("accounts:password-change"))
         permission = required_permission(view_func)
         if permission is None:
             # A staff view that forgot to declare its permission is a bug; fail closed.

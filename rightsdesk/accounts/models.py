@@ -35,6 +35,9 @@ class StaffMember(AbstractBaseUser):
     email = models.EmailField(_("email address"), blank=True)
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     is_active = models.BooleanField(_("active"), default=True)
+    # Set when an administrator gave the member a one-time password; nothing else opens until
+    # they choose their own.
+    must_change_password = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     objects: ClassVar[StaffMemberManager] = StaffMemberManager()
@@ -99,6 +102,39 @@ class StaffKey(models.Model):
         return f"key of {self.member_id}"
 
 
+class RetiredStaffKey(models.Model):
+    """A member's previous key, kept after an administrator reset it (lost password) so that
+    their recovery key can still open it and re-seal their grants to the new key."""
+
+    member = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="retired_keys")
+    public_key = models.BinaryField()
+    private_by_recovery = models.BinaryField(null=True, blank=True)
+    retired_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-retired_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"retired key of {self.member_id}"
+
+
+class ApiToken(models.Model):
+    """A bearer token for the staff API. The token is ``<key_id>.<secret>``: only a hash of the
+    secret is stored, and the member's private key is kept encrypted under the secret, exactly
+    as a browser session keeps it under a cookie."""
+
+    member = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="api_tokens")
+    key_id = models.CharField(max_length=24, unique=True)
+    secret_hash = models.CharField(max_length=64)
+    sealed_private = models.BinaryField()
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"token {self.key_id}"
+
+
 class OrganisationEscrow(models.Model):
     """The public half of the organisation's escrow key. The private half is never stored: it
     exists only as Shamir shares held by trustees, and is rebuilt from enough of them to restore
@@ -121,6 +157,11 @@ class Notification(models.Model):
         NEW_REPORT = "new_report", _("A new report has arrived.")
         URGENT_REPORT = "urgent_report", _("Urgent: a report needs attention now.")
         REPORTER_REPLIED = "reporter_replied", _("A reporter wrote back on a case you hold.")
+        SLA_ESCALATION = "sla_escalation", _("A case is past its response deadline.")
+        CASE_ASSIGNED = "case_assigned", _("A case was assigned to you.")
+        ACCESS_REQUESTED = "access_requested", _("Someone asked for access to a case you hold.")
+        ACCESS_ANSWERED = "access_answered", _("Your request for access to a case was answered.")
+        RETENTION_WARNING = "retention_warning", _("A case you hold will be purged soon.")
 
     member = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=32, choices=Kind.choices)

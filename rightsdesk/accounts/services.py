@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import hmac
 import logging
-from collections.abc import Iterable
+import secrets
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth import authenticate, password_validation
+from django.contrib.auth import SESSION_KEY, authenticate, password_validation
+from django.contrib.sessions.models import Session
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -15,14 +18,18 @@ from django.utils.translation import gettext as _
 
 from rightsdesk.accounts import throttle, totp
 from rightsdesk.accounts.models import (
+    ApiToken,
     Notification,
     OrganisationEscrow,
+    RetiredStaffKey,
     StaffKey,
     StaffMember,
     TotpDevice,
     username_validator,
 )
-from rightsdesk.accounts.permissions import Role
+from rightsdesk.accounts.permissions import Permission, Role
+from rightsdesk.audit.models import Action
+from rightsdesk.audit.services import audit_record
 from rightsdesk.crypto import escrow, keys, passwords
 from rightsdesk.crypto.errors import WrongPassword
 
@@ -163,6 +170,7 @@ def staff_sign_in(
                 security_log.warning(
                     "staff member %s has a key their password cannot open", member.pk
                 )
+                audit_record(action=Action.SIGN_IN_FAILED, detail={"username": member.username})
                 raise SignInFailed from None
             result = SignInResult(
                 member,
@@ -174,9 +182,21 @@ def staff_sign_in(
     if result is None:
         throttle.record_failure(account_key, now=moment)
         throttle.record_failure(client_key, now=moment)
+        # The name typed is recorded only when it is a member's: a stranger's guess, or a
+        # password typed into the wrong box, never reaches the log. The address never does.
+        typed = username.strip().lower()
+        known = StaffMember.objects.filter(username=typed).exists()
+        audit_record(action=Action.SIGN_IN_FAILED, detail={"username": typed} if known else {})
         security_log.info("sign-in failed")
         raise SignInFailed
     throttle.forget(account_key)
+    # A member still setting up their authenticator has passed the password check only; the
+    # entry says so, and the sign-in completes when they confirm a code.
+    audit_record(
+        action=Action.SIGN_IN,
+        actor=result.member,
+        detail={"authenticator_enrolment": True} if result.needs_enrolment else {},
+    )
     security_log.info("staff member %s passed the password check", result.member.pk)
     return result
 
@@ -268,7 +288,8 @@ def staff_password_change(*, member: StaffMember, current_password: str, new_pas
             )
         )
         member.set_password(new_password)
-        member.save(update_fields=["password"])
+        member.must_change_password = False
+        member.save(update_fields=["password", "must_change_password"])
     security_log.info("staff member %s changed their password", member.pk)
 
 
@@ -292,3 +313,157 @@ def notifications_send(*, members: Iterable[StaffMember], kind: str) -> int:
 
 def notifications_mark_read(*, member: StaffMember) -> int:
     return Notification.objects.filter(member=member, read_at=None).update(read_at=timezone.now())
+
+
+# Key reset and escrow (lost passwords) ---------------------------------------------------------
+
+
+class KeyResetRefused(Exception):
+    """The acting member may not reset this member's key."""
+
+
+class KeyResetOfSelf(KeyResetRefused):
+    """Nobody resets their own key: a second administrator does, so one account alone cannot
+    turn itself into a fresh one."""
+
+
+class KeyResetOfInactive(KeyResetRefused):
+    """A deactivated member cannot sign in, so a one-time password for them would only be a
+    live credential nobody needs. Reactivating the account comes first, as its own step."""
+
+
+class EscrowNotInitialised(Exception):
+    """The installation has no organisation escrow key (``init-escrow`` was never run)."""
+
+
+class EscrowKeyMismatch(Exception):
+    """The shares rebuild a key, but not this installation's escrow key: shares of another
+    installation, or a passphrase that differs from the one used when they were made."""
+
+
+ONE_TIME_PASSWORD_ALPHABET = "23456789abcdefghjkmnpqrstvwxyz"  # noqa: S105 (an alphabet, not a password)
+"""Lower case without 0, 1, i, l, o or u: easy to read aloud or copy from paper."""
+ONE_TIME_PASSWORD_SYMBOLS = 24
+"""24 symbols of the 30 above: about 117 bits, printed as 6 groups of 4."""
+
+
+def _one_time_password() -> str:
+    symbols = "".join(
+        secrets.choice(ONE_TIME_PASSWORD_ALPHABET) for _position in range(ONE_TIME_PASSWORD_SYMBOLS)
+    )
+    return "-".join(symbols[i : i + 4] for i in range(0, len(symbols), 4))
+
+
+def _staff_sessions_end(member: StaffMember) -> int:
+    """Delete the member's stored sessions, with the sealed private key each one holds.
+
+    A new password hash already makes Django refuse those sessions; deleting them also leaves no
+    sealed copy of the retired key behind. Sessions are opaque rows, so each is decoded: a team's
+    handful of live sessions makes that cheap.
+    """
+    ended = 0
+    for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
+        if str(session.get_decoded().get(SESSION_KEY)) == str(member.pk):
+            session.delete()
+            ended += 1
+    return ended
+
+
+def staff_key_retire(*, member: StaffMember, actor: StaffMember) -> str:
+    """The accounts half of resetting a member's key after a lost password.
+
+    Sets a random one-time password (returned, to be handed over out of band), keeps the old
+    public key and its recovery-key wrap as a ``RetiredStaffKey``, deletes the current key (a new
+    pair is made at the member's next sign-in, and the recovery-key gate then shows a new recovery
+    key), and ends the member's sessions and API tokens.
+
+    Call it through ``rightsdesk.cases.recovery.staff_key_reset``, which in the same transaction
+    marks the member's case grants as needing recovery and records the reset in the audit log;
+    accounts cannot reach the grants itself.
+    """
+    if member.pk == actor.pk:
+        raise KeyResetOfSelf
+    if not actor.has_permission(Permission.STAFF_MANAGE):
+        raise KeyResetRefused
+    one_time_password = _one_time_password()
+    with transaction.atomic():
+        locked = StaffMember.objects.select_for_update().get(pk=member.pk)
+        if not locked.is_active:
+            raise KeyResetOfInactive
+        current = StaffKey.objects.filter(member=locked).first()
+        if current is not None:
+            RetiredStaffKey.objects.create(
+                member=locked,
+                public_key=bytes(current.public_key),
+                private_by_recovery=(
+                    None
+                    if current.private_by_recovery is None
+                    else bytes(current.private_by_recovery)
+                ),
+            )
+            current.delete()
+        locked.set_password(one_time_password)
+        locked.must_change_password = True
+        locked.save(update_fields=["password", "must_change_password"])
+        ApiToken.objects.filter(member=locked).delete()
+        _staff_sessions_end(locked)
+    security_log.info("staff member %s had their key reset by %s", member.pk, actor.pk)
+    return one_time_password
+
+
+def staff_retired_keys_discard(*, member: StaffMember) -> int:
+    """Forget the member's retired keys once no grant waits to be opened with them."""
+    deleted, _by_model = RetiredStaffKey.objects.filter(member=member).delete()
+    return deleted
+
+
+def escrow_key_rebuild(*, shares: Sequence[str]) -> bytes:
+    """The organisation escrow private key, rebuilt in memory from trustees' shares.
+
+    Checked against the stored public key, so a wrong passphrase or another installation's
+    shares are refused rather than used. Raises ``EscrowNotInitialised``, ``InvalidShares`` (too
+    few, mistyped, mixed) or ``EscrowKeyMismatch``. The caller must not keep the result.
+    """
+    stored = OrganisationEscrow.objects.first()
+    if stored is None:
+        raise EscrowNotInitialised
+    secret = escrow.combine_shares(list(shares))
+    try:
+        public = keys.keypair_from_private(secret).public
+    except ValueError:
+        raise EscrowKeyMismatch from None
+    if not hmac.compare_digest(public, bytes(stored.public_key)):
+        raise EscrowKeyMismatch
+    security_log.info("organisation escrow key rebuilt from shares")
+    return secret
+
+
+class ReauthenticationFailed(Exception):
+    """The password or the code typed to confirm a dangerous action is wrong. Which of the two
+    is deliberately not said."""
+
+
+def staff_reauthenticate(
+    *, member: StaffMember, password: str, code: str, now: float | None = None
+) -> None:
+    """Check, without signing in again, that the signed-in member is at the keyboard: their
+    password and a fresh authenticator code, before a dangerous action such as an export.
+
+    Failures count towards the same per-account delays as sign-in, so this cannot be used to
+    guess a password faster than the sign-in page allows. Raises ``SignInThrottled`` or
+    ``ReauthenticationFailed``.
+    """
+    moment = timezone.now()
+    account_key = throttle.throttle_key("account", member.username)
+    wait = throttle.seconds_to_wait(account_key, throttle.account_policy(), now=moment)
+    if wait:
+        raise SignInThrottled(wait)
+    # Both checks always run, so the time taken does not tell which one failed.
+    password_ok = member.check_password(password)
+    device = TotpDevice.objects.filter(member=member).first()
+    code_ok = device is not None and device.confirmed and _accept_code(device, code, now=now)
+    if not (password_ok and code_ok):
+        throttle.record_failure(account_key, now=moment)
+        security_log.info("staff member %s failed to confirm their identity", member.pk)
+        raise ReauthenticationFailed
+    throttle.forget(account_key)

@@ -26,6 +26,8 @@ from rightsdesk.accounts.keyring import keyring_forget, keyring_private_key, key
 from rightsdesk.accounts.middleware import RECOVERY_PENDING, SEEN_AT, VERIFIED_AT
 from rightsdesk.accounts.models import StaffMember
 from rightsdesk.accounts.permissions import PERMISSION_LABELS, ROLE_PERMISSIONS, Permission, Role
+from rightsdesk.audit.models import Action
+from rightsdesk.audit.services import audit_record
 from rightsdesk.core.page_cache import cached_public_page
 
 PENDING = "staff_pending_enrolment"
@@ -141,6 +143,7 @@ def enrol(request: HttpRequest) -> HttpResponse:
 @require_POST
 @staff_view(Permission.DASHBOARD_VIEW)
 def sign_out(request: HttpRequest) -> HttpResponse:
+    audit_record(action=Action.SIGN_OUT, actor=acting_member(request))
     logout(request)
     messages.info(request, _("You are signed out."))
     response = redirect("accounts:login")

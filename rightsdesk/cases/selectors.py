@@ -8,13 +8,25 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.core.paginator import Paginator
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 
 from rightsdesk.accounts.models import StaffMember
-from rightsdesk.accounts.permissions import Permission
+from rightsdesk.accounts.permissions import ROLE_PERMISSIONS, Permission
 from rightsdesk.cases import storage
 from rightsdesk.cases.contexts import entry_context, file_context, receipt_lookup
-from rightsdesk.cases.models import Case, CaseGrant, EntryKind, EvidenceFile
+from rightsdesk.cases.models import (
+    AccessRequest,
+    Case,
+    CaseGrant,
+    CaseLink,
+    Category,
+    EntryKind,
+    EvidenceFile,
+    Status,
+    Urgency,
+)
+from rightsdesk.core import clock
 from rightsdesk.crypto import envelope, keys
 from rightsdesk.crypto.errors import DecryptionFailed
 
@@ -162,3 +174,294 @@ def case_file_content(
     if hashlib.blake2b(content).hexdigest() != digest:
         raise EvidenceCorrupted(file_uuid)
     return view, content
+
+
+# --- the queue ----------------------------------------------------------------------------------
+
+CLOSED_STATUSES: frozenset[Status] = frozenset(
+    {Status.RESOLVED, Status.REJECTED, Status.MERGED, Status.WITHDRAWN}
+)
+OPEN = "open"
+CLOSED = "closed"
+ALL = "all"
+QUEUE_PAGE_SIZE = 50
+# The queue's order: most urgent first, then oldest first (it has waited longest). The urgency
+# values sort alphabetically in exactly that order (critical < high < normal), so the database
+# can sort on the plain column and use the (status, urgency, created_at) index; a test keeps
+# this true if a level is ever added.
+QUEUE_ORDER = ("urgency", "created_at", "id")
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    """What the queue shows. ``status`` is OPEN, CLOSED, ALL or one Status value."""
+
+    status: str = OPEN
+    urgency: str = ""
+    category: str = ""
+    language: str = ""
+    mine: bool = False
+    unassigned: bool = False
+    breached: bool = False
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    """How many cases each choice would show, given the other choices made."""
+
+    status: dict[str, int]
+    urgency: dict[str, int]
+    category: dict[str, int]
+    language: dict[str, int]
+    mine: int
+    unassigned: int
+    breached: int
+    # How many cases the chosen filters show.
+    total: int = 0
+
+
+def closed_q() -> Q:
+    """Closed: resolved, rejected, merged, withdrawn, or purged whatever its last status."""
+    return Q(status__in=CLOSED_STATUSES) | Q(purged_at__isnull=False)
+
+
+def breached_q(now: datetime) -> Q:
+    """Past the acknowledgement deadline with no answer yet, or marked breached by the worker."""
+    return Q(sla_breached_at__isnull=False) | Q(
+        first_response_at__isnull=True, acknowledge_by__lt=now
+    )
+
+
+def _status_q(value: str) -> Q:
+    if value == CLOSED:
+        return closed_q()
+    if value == ALL:
+        return Q()
+    if value == OPEN or value not in Status.values:
+        return ~closed_q()
+    return Q(status=value)
+
+
+def _queue_q(filters: QueueFilters, member: StaffMember, now: datetime, *, without: str = "") -> Q:
+    condition = Q()
+    if without != "status":
+        condition &= _status_q(filters.status)
+    for facet in ("urgency", "category", "language"):
+        value = getattr(filters, facet)
+        if value and without != facet:
+            condition &= Q(**{facet: value})
+    if without != "flags":
+        if filters.mine:
+            condition &= Q(assignee=member)
+        if filters.unassigned:
+            condition &= Q(assignee__isnull=True)
+        if filters.breached:
+            condition &= breached_q(now)
+    return condition
+
+
+@dataclass(frozen=True)
+class _Group:
+    """One row of the queue's grouped count: how many visible cases share these values."""
+
+    status: str
+    urgency: str
+    category: str
+    language: str
+    mine: bool
+    unassigned: bool
+    breached: bool
+    purged: bool
+    count: int
+
+    def closed(self) -> bool:
+        return self.status in CLOSED_STATUSES or self.purged
+
+    def passes(self, filters: QueueFilters, *, without: str = "") -> bool:
+        """Whether these cases pass ``filters`` (all but the one named ``without``)."""
+        if without != "status" and not _status_passes(filters.status, self):
+            return False
+        for facet in ("urgency", "category", "language"):
+            wanted = getattr(filters, facet)
+            if wanted and without != facet and getattr(self, facet) != wanted:
+                return False
+        if without != "flags":
+            for flag in ("mine", "unassigned", "breached"):
+                if getattr(filters, flag) and not getattr(self, flag):
+                    return False
+        return True
+
+
+def _status_passes(wanted: str, group: _Group) -> bool:
+    if wanted == ALL:
+        return True
+    if wanted == CLOSED:
+        return group.closed()
+    if wanted == OPEN or wanted not in Status.values:
+        return not group.closed()
+    return group.status == wanted
+
+
+def _groups(visible: QuerySet[Case], member: StaffMember, now: datetime) -> list[_Group]:
+    """Every visible case counted once, grouped by the values the filters look at: one query
+    (a few hundred rows even for 100,000 cases) from which every count is worked out."""
+
+    def flag(condition: Q) -> ExpressionWrapper[Q]:
+        return ExpressionWrapper(condition, output_field=BooleanField())
+
+    rows = (
+        visible.annotate(
+            is_mine=flag(Q(assignee=member)),
+            is_unassigned=flag(Q(assignee__isnull=True)),
+            is_breached=flag(breached_q(now)),
+            is_purged=flag(Q(purged_at__isnull=False)),
+        )
+        .values(
+            "status",
+            "urgency",
+            "category",
+            "language",
+            "is_mine",
+            "is_unassigned",
+            "is_breached",
+            "is_purged",
+        )
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return [
+        _Group(
+            status=row["status"],
+            urgency=row["urgency"],
+            category=row["category"],
+            language=row["language"],
+            mine=bool(row["is_mine"]),
+            unassigned=bool(row["is_unassigned"]),
+            breached=bool(row["is_breached"]),
+            purged=bool(row["is_purged"]),
+            count=row["n"],
+        )
+        for row in rows
+    ]
+
+
+def _tally(groups: list[_Group], field: str) -> dict[str, int]:
+    totals: dict[str, int] = {}
+    for group in groups:
+        key = getattr(group, field)
+        totals[key] = totals.get(key, 0) + group.count
+    return totals
+
+
+def _queue_counts(groups: list[_Group], filters: QueueFilters) -> QueueCounts:
+    by_status = [group for group in groups if group.passes(filters, without="status")]
+    status_counts = _tally(by_status, "status")
+    status_counts[OPEN] = sum(group.count for group in by_status if not group.closed())
+    status_counts[CLOSED] = sum(group.count for group in by_status if group.closed())
+    status_counts[ALL] = sum(group.count for group in by_status)
+    flagged = [group for group in groups if group.passes(filters, without="flags")]
+    return QueueCounts(
+        status=status_counts,
+        urgency=_tally([g for g in groups if g.passes(filters, without="urgency")], "urgency"),
+        category=_tally([g for g in groups if g.passes(filters, without="category")], "category"),
+        language=_tally([g for g in groups if g.passes(filters, without="language")], "language"),
+        mine=sum(group.count for group in flagged if group.mine),
+        unassigned=sum(group.count for group in flagged if group.unassigned),
+        breached=sum(group.count for group in flagged if group.breached),
+        total=sum(group.count for group in groups if group.passes(filters)),
+    )
+
+
+def case_queue(
+    member: StaffMember, filters: QueueFilters, *, now: datetime | None = None
+) -> tuple[QuerySet[Case], QueueCounts]:
+    """The queue for ``member`` (only cases they may see) and the counts beside each filter.
+
+    Two queries whatever the number of cases: one grouped count from which every filter's count
+    and the page total are worked out, and the page itself with its assignee joined in (give
+    the total to :class:`QueuePaginator` so that paging does not count again).
+    """
+    now = now or clock.now()
+    visible = cases_visible_to(member)
+    cases = (
+        visible.filter(_queue_q(filters, member, now))
+        .select_related("assignee")
+        .annotate(breached=ExpressionWrapper(breached_q(now), output_field=BooleanField()))
+        .order_by(*QUEUE_ORDER)
+    )
+    return cases, _queue_counts(_groups(visible, member, now), filters)
+
+
+class QueuePaginator(Paginator):  # type: ignore[type-arg]
+    """Pages of the queue whose length is already known from the grouped count."""
+
+    def __init__(self, cases: QuerySet[Case], counts: QueueCounts) -> None:
+        super().__init__(cases, QUEUE_PAGE_SIZE)
+        self.__dict__["count"] = counts.total
+
+
+QUEUE_STATUS_CHOICES = [OPEN, CLOSED, ALL, *Status.values]
+QUEUE_URGENCIES = Urgency.values
+QUEUE_CATEGORIES = Category.values
+
+
+# --- the case page ------------------------------------------------------------------------------
+
+
+def current_tags(timeline: list[TimelineEntry]) -> list[str]:
+    """The newest TAGS entry wins; a case never tagged has none."""
+    for entry in reversed(timeline):
+        if entry.kind == EntryKind.TAGS:
+            return [str(tag) for tag in entry.content.get("tags", [])]
+    return []
+
+
+def case_holders(case: Case) -> QuerySet[CaseGrant]:
+    """Who holds the case key (plaintext metadata: the need-to-know list itself)."""
+    return CaseGrant.objects.filter(case=case).select_related("member").order_by("member__username")
+
+
+def case_open_access_requests(case: Case) -> QuerySet[AccessRequest]:
+    return AccessRequest.objects.filter(case=case, decided_at__isnull=True).select_related("member")
+
+
+def access_request_for(case: Case, request_id: int) -> AccessRequest:
+    access_request = (
+        AccessRequest.objects.filter(case=case, pk=request_id).select_related("member").first()
+    )
+    if access_request is None:
+        raise CaseNotFound(case.reference)
+    return access_request
+
+
+def members_who_may_hold_cases() -> QuerySet[StaffMember]:
+    """Active members with a key pair whose role works on cases: who may be given a case key."""
+    roles = [role for role, perms in ROLE_PERMISSIONS.items() if Permission.CASE_WORK in perms]
+    return StaffMember.objects.filter(is_active=True, role__in=roles, key__isnull=False).order_by(
+        "username"
+    )
+
+
+def may_request_access(*, case: Case, member: StaffMember) -> bool:
+    """Who may ask for a case's key: a case worker who legitimately knows the case exists,
+    because they see it in the queue (coordinators) or it is linked from a case they hold.
+    A handler who merely guesses a reference learns nothing: they get the same 404 as for a
+    case that does not exist."""
+    if not member.has_permission(Permission.CASE_WORK):
+        return False
+    if member.has_permission(Permission.CASE_LIST):
+        return True
+    held = CaseGrant.objects.filter(member=member).values("case_id")
+    if held.filter(case=case).exists():
+        return True
+    return CaseLink.objects.filter(
+        Q(from_case=case, to_case__in=held) | Q(to_case=case, from_case__in=held)
+    ).exists()
+
+
+def case_requestable_by(member: StaffMember, reference: str) -> Case:
+    """A case ``member`` may ask access to; CaseNotFound (a 404) for any other reference."""
+    case = Case.objects.filter(reference=reference).first()
+    if case is None or not may_request_access(case=case, member=member):
+        raise CaseNotFound(reference)
+    return case

@@ -9,6 +9,7 @@ says nothing about who wrote it.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -89,3 +90,14 @@ def seal_to_many(recipients: Mapping[str, bytes], secret: bytes) -> dict[str, by
     if not recipients:
         raise ValueError("a secret sealed to nobody could never be opened again")
     return {name: seal(public, secret) for name, public in recipients.items()}
+
+
+def derive_key(private: bytes, *, purpose: bytes) -> bytes:
+    """A 32-byte symmetric key for one ``purpose`` (at most 16 bytes), derived from a private key.
+
+    Whoever holds the private key can derive it; nobody else can. Different purposes give
+    unrelated keys (BLAKE2b keyed with the private key, the purpose as personalisation).
+    """
+    if len(purpose) > hashlib.blake2b.PERSON_SIZE:
+        raise ValueError("a key purpose is at most 16 bytes")
+    return hashlib.blake2b(b"", key=private, person=purpose, digest_size=32).digest()

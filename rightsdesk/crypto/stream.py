@@ -190,7 +190,28 @@ def decrypt_stream(keypair: KeyPair, source: BinaryIO, destination: BinaryIO) ->
     state = bindings.crypto_secretstream_xchacha20poly1305_state()
     bindings.crypto_secretstream_xchacha20poly1305_init_pull(state, stream_header, file_key)
 
-    associated_data: bytes | None = prefix + sealed_key
+    return pull_chunks(state, source, destination, associated_data=prefix + sealed_key)
+
+
+class ChunkRejected(StreamCorrupted):
+    """A chunk did not authenticate. ``index`` 1 is the first chunk, where a wrong key shows."""
+
+    def __init__(self, index: int) -> None:
+        super().__init__(f"chunk {index} was altered, moved, or comes from another file")
+        self.index = index
+
+
+def pull_chunks(
+    state: bindings.crypto_secretstream_xchacha20poly1305_state,
+    source: BinaryIO,
+    destination: BinaryIO,
+    *,
+    associated_data: bytes,
+) -> int:
+    """Decrypt length-prefixed secretstream chunks from ``source`` (its header already read,
+    ``state`` initialised) into ``destination`` until the final chunk; returns the plaintext
+    length. ``associated_data`` (the file's header) is bound to the first chunk."""
+    pending_data: bytes | None = associated_data
     total = 0
     index = 0
     while True:
@@ -208,13 +229,11 @@ def decrypt_stream(keypair: KeyPair, source: BinaryIO, destination: BinaryIO) ->
         index += 1
         try:
             plaintext, tag = bindings.crypto_secretstream_xchacha20poly1305_pull(
-                state, ciphertext, associated_data
+                state, ciphertext, pending_data
             )
         except _NaclError:
-            raise StreamCorrupted(
-                f"chunk {index} was altered, moved, or comes from another file"
-            ) from None
-        associated_data = None
+            raise ChunkRejected(index) from None
+        pending_data = None
         destination.write(plaintext)
         total += len(plaintext)
         if tag == _TAG_FINAL:

@@ -35,6 +35,22 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     # Only reachable while a first sign-in waits for its recovery key; otherwise back to work.
     ("accounts:recovery-key", "GET"): dict.fromkeys(ALL_ROLES, 302),
     ("accounts:password-change", "GET"): dict.fromkeys(Role, 200) | {ANON: 302},
+    # Lost passwords: the member's own page sends them back while nothing needs restoring; an
+    # administrator's reset and escrow pages for a member who does not exist are not found.
+    ("accounts:account-recover", "GET"): dict.fromkeys(ALL_ROLES, 302),
+    ("accounts:member-key-reset", "GET"): dict.fromkeys(Role, 403) | {ANON: 302, Role.ADMIN: 404},
+    ("accounts:member-key-reset", "POST"): dict.fromkeys(Role, 403) | {ANON: 302, Role.ADMIN: 404},
+    ("accounts:member-escrow-restore", "GET"): dict.fromkeys(Role, 403)
+    | {ANON: 302, Role.ADMIN: 404},
+    ("accounts:member-escrow-restore", "POST"): dict.fromkeys(Role, 403)
+    | {ANON: 302, Role.ADMIN: 404},
+    # Every member has notifications and chooses which also come by email.
+    ("notifications:list", "GET"): dict.fromkeys(Role, 200) | {ANON: 302},
+    ("notifications:list", "POST"): dict.fromkeys(Role, 405) | {ANON: 302},
+    ("notifications:mark-read", "POST"): dict.fromkeys(ALL_ROLES, 302),
+    ("notifications:mark-read", "GET"): dict.fromkeys(Role, 405) | {ANON: 302},
+    ("notifications:preferences", "GET"): dict.fromkeys(Role, 200) | {ANON: 302},
+    ("notifications:preferences", "POST"): dict.fromkeys(ALL_ROLES, 302),
     ("cases:list", "GET"): dict.fromkeys(Role, 403)
     | {ANON: 302, Role.COORDINATOR: 200, Role.HANDLER: 200},
     # A case nobody may see: not found for those who work on cases, forbidden for the rest.
@@ -66,14 +82,94 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("api:reporter-messages", "POST"): dict.fromkeys(ALL_ROLES, 401),
     ("api:report-files", "POST"): dict.fromkeys(ALL_ROLES, 401),
     ("api:reporter-files", "POST"): dict.fromkeys(ALL_ROLES, 401),
+    # The staff API answers only to its own bearer token, never to a browser session.
+    ("api:staff-session", "POST"): dict.fromkeys(ALL_ROLES, 400),
+    ("api:staff-session", "DELETE"): dict.fromkeys(ALL_ROLES, 401),
+    ("api:staff-cases", "GET"): dict.fromkeys(ALL_ROLES, 401),
+    ("api:staff-case-search", "GET"): dict.fromkeys(ALL_ROLES, 401),
+    ("api:staff-case", "GET"): dict.fromkeys(ALL_ROLES, 401),
+    ("api:staff-case-replies", "POST"): dict.fromkeys(ALL_ROLES, 401),
+    ("api:staff-case-notes", "POST"): dict.fromkeys(ALL_ROLES, 401),
+    ("api:staff-case-status", "POST"): dict.fromkeys(ALL_ROLES, 401),
+    ("api:staff-case-assign", "POST"): dict.fromkeys(ALL_ROLES, 401),
+    ("api:staff-case-grant", "POST"): dict.fromkeys(ALL_ROLES, 401),
+    ("api:staff-case-grant", "DELETE"): dict.fromkeys(ALL_ROLES, 401),
+    ("api:staff-case-access-requests", "POST"): dict.fromkeys(ALL_ROLES, 401),
+    ("api:staff-case-access-decision", "POST"): dict.fromkeys(ALL_ROLES, 401),
+    ("api:staff-notifications", "GET"): dict.fromkeys(ALL_ROLES, 401),
+    # Case tools: search runs over the member's own grants (none here: an empty result page).
+    ("cases:search", "GET"): dict.fromkeys(Role, 403)
+    | {ANON: 302, Role.COORDINATOR: 200, Role.HANDLER: 200},
+    ("cases:search", "POST"): dict.fromkeys(Role, 403)
+    | {ANON: 302, Role.COORDINATOR: 405, Role.HANDLER: 405},
+    ("cases:export", "GET"): dict.fromkeys(Role, 403)
+    | {ANON: 302, Role.COORDINATOR: 404, Role.HANDLER: 404},
+    ("cases:export", "POST"): dict.fromkeys(Role, 403)
+    | {ANON: 302, Role.COORDINATOR: 404, Role.HANDLER: 404},
+    ("cases:link", "POST"): dict.fromkeys(Role, 403)
+    | {ANON: 302, Role.COORDINATOR: 404, Role.HANDLER: 404},
+    ("cases:link", "GET"): dict.fromkeys(Role, 403)
+    | {ANON: 302, Role.COORDINATOR: 405, Role.HANDLER: 405},
+    ("cases:unlink", "POST"): dict.fromkeys(Role, 403)
+    | {ANON: 302, Role.COORDINATOR: 404, Role.HANDLER: 404},
+    ("cases:merge", "POST"): dict.fromkeys(Role, 403)
+    | {ANON: 302, Role.COORDINATOR: 404, Role.HANDLER: 404},
     ("cases:file", "GET"): dict.fromkeys(Role, 403)
     | {ANON: 302, Role.COORDINATOR: 404, Role.HANDLER: 404},
     ("cases:reply", "POST"): dict.fromkeys(Role, 403)
     | {ANON: 302, Role.COORDINATOR: 404, Role.HANDLER: 404},
+    # The case workspace on a case nobody may see (tests/cases/test_case_access_matrix.py has
+    # the own-case and other-case rows).
+    **{
+        (name, "POST"): dict.fromkeys(Role, 403)
+        | {ANON: 302, Role.COORDINATOR: 404, Role.HANDLER: 404}
+        for name in (
+            "cases:note",
+            "cases:status",
+            "cases:due",
+            "cases:tags",
+            "cases:access-request",
+            "cases:access-decide",
+        )
+    },
+    # A legal hold needs case:triage: coordinators only.
+    ("cases:legal-hold", "POST"): dict.fromkeys(Role, 403) | {ANON: 302, Role.COORDINATOR: 404},
+    # Assigning and giving or taking back a key need case:assign: coordinators only.
+    **{
+        (name, "POST"): dict.fromkeys(Role, 403) | {ANON: 302, Role.COORDINATOR: 404}
+        for name in ("cases:assign", "cases:grant", "cases:revoke")
+    },
+    # The audit log, and checking its chain, are for auditors only.
+    ("audit:log", "GET"): dict.fromkeys(Role, 403) | {ANON: 302, Role.AUDITOR: 200},
+    ("audit:log", "POST"): dict.fromkeys(Role, 403) | {ANON: 302, Role.AUDITOR: 200},
 }
-URL_ARGUMENTS = {
+URL_ARGUMENTS: dict[str, dict[str, object]] = {
+    "accounts:member-key-reset": {"username": "nobody-here"},
+    "accounts:member-escrow-restore": {"username": "nobody-here"},
     "cases:detail": {"reference": "RD-NONE-0000"},
     "cases:reply": {"reference": "RD-NONE-0000"},
+    "cases:note": {"reference": "RD-NONE-0000"},
+    "cases:status": {"reference": "RD-NONE-0000"},
+    "cases:due": {"reference": "RD-NONE-0000"},
+    "cases:legal-hold": {"reference": "RD-NONE-0000"},
+    "cases:tags": {"reference": "RD-NONE-0000"},
+    "cases:assign": {"reference": "RD-NONE-0000"},
+    "cases:grant": {"reference": "RD-NONE-0000"},
+    "cases:access-request": {"reference": "RD-NONE-0000"},
+    "cases:revoke": {"reference": "RD-NONE-0000", "member_id": "1"},
+    "cases:access-decide": {"reference": "RD-NONE-0000", "request_id": "1"},
+    "cases:export": {"reference": "RD-NONE-0000"},
+    "cases:link": {"reference": "RD-NONE-0000"},
+    "cases:unlink": {"reference": "RD-NONE-0000"},
+    "cases:merge": {"reference": "RD-NONE-0000"},
+    "api:staff-case": {"reference": "RD-NONE-0000"},
+    "api:staff-case-replies": {"reference": "RD-NONE-0000"},
+    "api:staff-case-notes": {"reference": "RD-NONE-0000"},
+    "api:staff-case-status": {"reference": "RD-NONE-0000"},
+    "api:staff-case-assign": {"reference": "RD-NONE-0000"},
+    "api:staff-case-grant": {"reference": "RD-NONE-0000", "username": "nobody"},
+    "api:staff-case-access-requests": {"reference": "RD-NONE-0000"},
+    "api:staff-case-access-decision": {"reference": "RD-NONE-0000", "request_id": 1},
     "cases:file": {
         "reference": "RD-NONE-0000",
         "file_uuid": "00000000-0000-0000-0000-000000000000",

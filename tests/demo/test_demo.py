@@ -5,9 +5,13 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from rightsdesk.accounts import services as account_services
 from rightsdesk.accounts.models import OrganisationEscrow, StaffMember
 from rightsdesk.accounts.permissions import Role
+from rightsdesk.cases import selectors
+from rightsdesk.cases.models import Case, Status
 from rightsdesk.crypto import escrow, keys
+from rightsdesk.demo import data
 from tests.factories import make_staff
 
 
@@ -87,3 +91,22 @@ def test_demo_escrow_shares_rebuild_the_escrow_key():
     escrow_key = OrganisationEscrow.objects.get()
     private = escrow.combine_shares([shares[4], shares[0], shares[2]])
     assert keys.keypair_from_private(private).public == bytes(escrow_key.public_key)
+
+
+@pytest.mark.django_db
+def test_demo_fills_the_queue_with_readable_invented_cases():
+    output = run_demo()
+    assert f"Created {len(data.DEMO_REPORTS)} invented demo cases." in output
+    assert Case.objects.count() == len(data.DEMO_REPORTS)
+    assert {case.status for case in Case.objects.all()} == {
+        sample["status"] for sample in data.DEMO_REPORTS
+    }
+    handler = StaffMember.objects.get(username="demo-handler")
+    assigned = Case.objects.filter(assignee=handler)
+    assert assigned.count() == sum(1 for sample in data.DEMO_REPORTS if sample.get("assign"))
+    pair = account_services.staff_key_open(member=handler, password="handler-insecure-demo")
+    timeline = selectors.case_timeline(handler, assigned.get(status=Status.ACTIVE), pair.private)
+    assert timeline[0].content["what_happened"]
+    assert Case.objects.filter(status=Status.NEW, acknowledge_by__isnull=False).exists()
+    run_demo()
+    assert Case.objects.count() == len(data.DEMO_REPORTS)

@@ -40,6 +40,9 @@ class Command(BaseCommand):
                 self.stdout.write(f"  share {number}: {share}")
         else:
             self.stdout.write("The demo organisation escrow key exists already (3 of 5 shares).")
+        created = data.demo_cases()
+        if created:
+            self.stdout.write(f"Created {created} invented demo cases.")
         self.stdout.write("Demo staff accounts (for trying rightsdesk only, never in production):")
         for account in accounts:
             self.stdout.write(
