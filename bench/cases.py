@@ -4,7 +4,7 @@ The data set: ``--cases`` cases of plaintext metadata only (default 100,000: wha
 worked for years holds), plus ``--granted`` cases (default 2,000) whose key is granted to a
 coordinator, each with ``--entries`` timeline entries (default 50) genuinely encrypted to its own
 case key pair. The queue lists every case; the case page decrypts a granted case's 50 entries;
-search decrypts every granted case's entries. The goals, from the issue that asked for this:
+search opens each granted case's encrypted search digest (the first search builds them). The goals:
 
 - queue page (``cases:list``, with a few filter combinations): p95 under 100 ms;
 - case page (``cases:detail``, 50 entries decrypted): p95 under 150 ms;
@@ -232,6 +232,9 @@ class SearchResult:
     found: int
     expected: int
     note: str = ""
+    # The first search after the entries were written, which also builds each case's search
+    # digest; ``seconds`` is a second search, as every later one is.
+    first_seconds: float | None = None
 
 
 # --- rightsdesk in this process ------------------------------------------------------------
@@ -715,18 +718,21 @@ def measure_page(
 
 
 def measure_search(browser: Browser, path: str | None, data: DataSet) -> SearchResult:
-    """One search, timed once: it decrypts every granted case, so a warm-up would be a second
-    full search rather than a warmed cache."""
+    """Two searches, each timed once. The first decrypts every entry of every granted case and
+    stores each case's encrypted search digest; the second, like every later one, opens one
+    digest per case and decrypts only entries written since."""
     expected = len(data.search_matches)
     if path is None:
         return SearchResult(None, None, 0, expected, "cases:search is not in the URL configuration")
-    print(f"searching for {SEARCH_WORD!r} ...", flush=True)
+    print(f"searching for {SEARCH_WORD!r} (first search, builds the digests) ...", flush=True)
     try:
+        first = browser.request("GET", path)
+        print(f"searching for {SEARCH_WORD!r} again ...", flush=True)
         answer = browser.request("GET", path)
     except TimeoutError:
         return SearchResult(None, None, 0, expected, f"no answer within {REQUEST_TIMEOUT_S:.0f} s")
     found = sum(1 for reference in data.search_matches if reference.encode() in answer.body)
-    return SearchResult(answer.seconds, answer.status, found, expected)
+    return SearchResult(answer.seconds, answer.status, found, expected, "", first.seconds)
 
 
 # --- report --------------------------------------------------------------------------------
@@ -768,6 +774,12 @@ def print_table(queue: list[PageResult], case: PageResult, search: SearchResult)
     if search.seconds is None:
         print(f"{'search':<48} {'-':>8}  not measured: {search.note}")
     else:
+        if search.first_seconds is not None:
+            first_ms = search.first_seconds * 1000
+            print(
+                f"{'search (first, builds the digests)':<48} {1:>8} {first_ms:>8.0f} "
+                f"{first_ms:>8.0f} {first_ms:>8.0f}  once per new entry"
+            )
         ms = search.seconds * 1000
         print(
             f"{'search: ' + SEARCH_WORD:<48} {1:>8} {ms:>8.0f} {ms:>8.0f} {ms:>8.0f}  "

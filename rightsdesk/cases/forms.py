@@ -37,6 +37,12 @@ class NoteForm(forms.Form):
         validators=[MaxLengthValidator(TEXT_LIMIT)],
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # The reply form on the same page has a field of the same name: its own ids keep each
+        # label pointing at its own box.
+        kwargs.setdefault("auto_id", "id_note_%s")
+        super().__init__(*args, **kwargs)
+
 
 class VersionedForm(forms.Form):
     """A change to a case names the version it was made on, so a change made meanwhile by

@@ -68,9 +68,10 @@ def sign_in_after_reset(client: Client, holder: Holder, one_time_password: str) 
     # Until the member chooses their own password, every other page leads to that form.
     response = client.get(reverse("cases:list"))
     assert response["Location"] == reverse("accounts:password-change")
-    assert "one-time password from an administrator" in client.get(
-        reverse("accounts:password-change")
-    ).content.decode()
+    assert (
+        "one-time password from an administrator"
+        in client.get(reverse("accounts:password-change")).content.decode()
+    )
     response = client.post(
         reverse("accounts:password-change"),
         {

@@ -11,7 +11,6 @@ from playwright.sync_api import Browser, Page
 from rightsdesk.accounts.permissions import Role
 from rightsdesk.audit.models import Action, AuditEntry
 from rightsdesk.audit.services import audit_record
-from tests.browser.conftest import browser  # noqa: F401 - the session's Chromium
 from tests.factories import StaffLogin, make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,20 +18,20 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
-def open_page(browser: Browser, *, javascript: bool) -> Iterator[Page]:  # noqa: F811
+def open_page(browser: Browser, *, javascript: bool) -> Iterator[Page]:
     context = browser.new_context(java_script_enabled=javascript, locale="en-US")
     yield context.new_page()
     context.close()
 
 
 @pytest.fixture
-def scripted(browser: Browser) -> Iterator[Page]:  # noqa: F811
+def scripted(browser: Browser) -> Iterator[Page]:
     """JavaScript on, only so that axe can inspect the page."""
     yield from open_page(browser, javascript=True)
 
 
 @pytest.fixture
-def plain(browser: Browser) -> Iterator[Page]:  # noqa: F811
+def plain(browser: Browser) -> Iterator[Page]:
     yield from open_page(browser, javascript=False)
 
 
