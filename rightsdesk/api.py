@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 
-from rightsdesk.cases import staff_api
+from rightsdesk.cases import staff_api, staff_api_tools
 from rightsdesk.intake.api import ApiError, not_signed_in
 from rightsdesk.intake.api import router as reporting
 
@@ -23,6 +23,7 @@ api = NinjaAPI(
 )
 api.add_router("/", reporting)
 api.add_router("/staff/", staff_api.router)
+api.add_router("/staff/", staff_api_tools.router)
 
 
 @api.exception_handler(ApiError)

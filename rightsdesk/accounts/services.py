@@ -118,6 +118,7 @@ def staff_member_create(
         TotpDevice.objects.create(
             member=member, encrypted_seed=totp.encrypt_seed(seed, member_id=member.pk)
         )
+        audit_record(action=Action.MEMBER_CHANGE, detail={"created": username, "role": role})
     security_log.info("staff member %s created with role %s", member.pk, role)
     return member, totp.provisioning_uri(seed, username=username, issuer=settings.SITE_NAME)
 
@@ -299,7 +300,14 @@ def escrow_initialise(*, shares: int, threshold: int) -> list[str]:
         raise EscrowExists
     pair = keys.generate_keypair()
     mnemonics = escrow.split_secret(pair.private, shares=shares, threshold=threshold)
-    OrganisationEscrow.objects.create(public_key=pair.public, shares=shares, threshold=threshold)
+    with transaction.atomic():
+        OrganisationEscrow.objects.create(
+            public_key=pair.public, shares=shares, threshold=threshold
+        )
+        audit_record(
+            action=Action.SETTINGS_CHANGE,
+            detail={"escrow_key": "created", "shares": shares, "threshold": threshold},
+        )
     security_log.info("organisation escrow key created, %s of %s shares", threshold, shares)
     return mnemonics
 

@@ -149,7 +149,9 @@ def case_withdraw(*, case: Case) -> None:
     """The reporter withdrew the report: crypto-shred it. Every wrap of the case key and every
     ciphertext is deleted, so nothing about its content can be recovered by anyone; only the
     plaintext metadata row remains, marked withdrawn, for aggregate figures."""
-    case_shred(case=case, at=clock.now(), status=Status.WITHDRAWN)
+    with transaction.atomic():
+        case_shred(case=case, at=clock.now(), status=Status.WITHDRAWN)
+        audit_record(action=Action.WITHDRAWAL, case_reference=case.reference)
     security_log.info("case %s withdrawn and shredded", case.reference)
 
 

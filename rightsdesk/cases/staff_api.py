@@ -28,7 +28,7 @@ from rightsdesk.accounts.models import Notification, StaffMember
 from rightsdesk.accounts.permissions import Permission
 from rightsdesk.accounts.services import SignInFailed, SignInThrottled
 from rightsdesk.accounts.throttle import wait_message
-from rightsdesk.cases import search, selectors, services
+from rightsdesk.cases import linking, search, selectors, services
 from rightsdesk.cases.forms import (
     AccessDecisionForm,
     NoteForm,
@@ -319,6 +319,7 @@ class CaseDetailOut(CaseOut):
     holders: list[str]
     access_requests: list[AccessRequestOut]
     tags: list[str]
+    links: list[str]
     timeline: list[EntryOut]
     files: list[FileOut]
 
@@ -458,6 +459,8 @@ def case_detail(request: HttpRequest, reference: str) -> dict[str, Any]:
         "holders": [],
         "access_requests": [],
         "tags": [],
+        # Links are plaintext metadata: shown with or without the key, as on the case page.
+        "links": [other.reference for other in linking.linked_cases(access.member, case)],
         "timeline": [],
         "files": [],
     }

@@ -97,6 +97,15 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("api:staff-case-access-requests", "POST"): dict.fromkeys(ALL_ROLES, 401),
     ("api:staff-case-access-decision", "POST"): dict.fromkeys(ALL_ROLES, 401),
     ("api:staff-notifications", "GET"): dict.fromkeys(ALL_ROLES, 401),
+    ("api:staff-case-due", "POST"): dict.fromkeys(ALL_ROLES, 401),
+    ("api:staff-case-tags", "POST"): dict.fromkeys(ALL_ROLES, 401),
+    ("api:staff-case-legal-hold", "POST"): dict.fromkeys(ALL_ROLES, 401),
+    ("api:staff-case-file", "GET"): dict.fromkeys(ALL_ROLES, 401),
+    ("api:staff-case-link", "POST"): dict.fromkeys(ALL_ROLES, 401),
+    ("api:staff-case-link", "DELETE"): dict.fromkeys(ALL_ROLES, 401),
+    ("api:staff-case-merge", "POST"): dict.fromkeys(ALL_ROLES, 401),
+    ("api:staff-case-export", "POST"): dict.fromkeys(ALL_ROLES, 401),
+    ("api:staff-notifications-read", "POST"): dict.fromkeys(ALL_ROLES, 401),
     # Case tools: search runs over the member's own grants (none here: an empty result page).
     ("cases:search", "GET"): dict.fromkeys(Role, 403)
     | {ANON: 302, Role.COORDINATOR: 200, Role.HANDLER: 200},
@@ -170,6 +179,16 @@ URL_ARGUMENTS: dict[str, dict[str, object]] = {
     "api:staff-case-grant": {"reference": "RD-NONE-0000", "username": "nobody"},
     "api:staff-case-access-requests": {"reference": "RD-NONE-0000"},
     "api:staff-case-access-decision": {"reference": "RD-NONE-0000", "request_id": 1},
+    "api:staff-case-due": {"reference": "RD-NONE-0000"},
+    "api:staff-case-tags": {"reference": "RD-NONE-0000"},
+    "api:staff-case-legal-hold": {"reference": "RD-NONE-0000"},
+    "api:staff-case-file": {
+        "reference": "RD-NONE-0000",
+        "file_uuid": "00000000-0000-0000-0000-000000000000",
+    },
+    "api:staff-case-link": {"reference": "RD-NONE-0000", "other_reference": "RD-NONE-0001"},
+    "api:staff-case-merge": {"reference": "RD-NONE-0000"},
+    "api:staff-case-export": {"reference": "RD-NONE-0000"},
     "cases:file": {
         "reference": "RD-NONE-0000",
         "file_uuid": "00000000-0000-0000-0000-000000000000",

@@ -36,8 +36,8 @@ def test_entries_are_shown_newest_first(chain, auditor: Client):
     response = auditor.get(LOG)
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
-    # The auditor's own sign-in comes last of all.
-    assert sequences(response) == list(range(len(chain) + 1, 0, -1))
+    # The auditor's account being created, then their sign-in, come last of all.
+    assert sequences(response) == list(range(len(chain) + 2, 0, -1))
     html = response.content.decode()
     assert "RD-AAAA-BBBB" in html
     assert "Granted access to a case" in html
@@ -109,14 +109,14 @@ def test_an_unknown_action_is_refused(chain, auditor: Client):
 def test_pages_of_fifty_keep_the_filters(auditor: Client, db):
     for _ in range(120):
         audit_record(action=Action.CASE_READ, actor="amira", case_reference="RD-AAAA-BBBB")
-    # Entry 1 is the auditor's sign-in.
+    # Entries 1 and 2 are the auditor's account being created and their sign-in.
     first = auditor.get(LOG, {"action": Action.CASE_READ})
-    assert sequences(first) == list(range(121, 71, -1))
+    assert sequences(first) == list(range(122, 72, -1))
     html = first.content.decode()
     assert "Page 1 of 3" in html
     assert 'href="?action=case_read&amp;page=2"' in html
     last = auditor.get(LOG, {"action": Action.CASE_READ, "page": "3"})
-    assert sequences(last) == list(range(21, 1, -1))
+    assert sequences(last) == list(range(22, 2, -1))
 
 
 def test_checking_the_chain_shows_it_intact(chain, auditor: Client):
@@ -126,8 +126,8 @@ def test_checking_the_chain_shows_it_intact(chain, auditor: Client):
     assert response.status_code == 200
     html = response.content.decode()
     assert "The chain is intact." in html
-    assert "7 entries checked." in html
-    assert AuditEntry.objects.get(sequence=7).entry_hash in html
+    assert "8 entries checked." in html
+    assert AuditEntry.objects.get(sequence=8).entry_hash in html
     # The filtered page stays as it was.
     assert sequences(response) == [3]
 

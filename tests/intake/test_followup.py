@@ -8,6 +8,7 @@ from django.core import mail
 from django.test import Client
 
 from rightsdesk.accounts.permissions import Role
+from rightsdesk.audit.models import Action, AuditEntry
 from rightsdesk.cases import services as case_services
 from rightsdesk.cases.models import Case, CaseEntry, CaseGrant, EntryKind, Status
 from rightsdesk.intake import followup
@@ -95,6 +96,12 @@ def test_withdrawing_shreds_the_case(client: Client, sent_case):
     assert not CaseEntry.objects.filter(case=case).exists()
     assert not CaseGrant.objects.filter(case=case).exists()
     assert REFUSED in open_with(Client(), created.receipt).content.decode()
+    withdrawal = AuditEntry.objects.get(action=Action.WITHDRAWAL)
+    assert (withdrawal.case_reference, withdrawal.actor, withdrawal.detail) == (
+        case.reference,
+        "",
+        {},
+    )
 
 
 def test_a_wrong_receipt_gets_one_generic_answer(client: Client, sent_case):
