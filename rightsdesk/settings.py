@@ -248,6 +248,10 @@ CACHES = {
     },
 }
 
+# The case queue counts closed cases (most of the table, changing only when a case closes) at
+# most this many seconds ago; open cases are always counted live.
+CASE_QUEUE_CLOSED_COUNT_SECONDS = config.integer("RIGHTSDESK_QUEUE_CLOSED_COUNT_SECONDS", 30)
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # The worker writes a heartbeat this often; /healthz calls it stale after three missed beats.
 WORKER_HEARTBEAT_SECONDS = 10

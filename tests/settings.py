@@ -13,6 +13,7 @@ TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBacken
 MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
 WHITENOISE_AUTOREFRESH = True
 PUBLIC_PAGE_CACHE_SECONDS = 0  # tests that want the page cache turn it on themselves
+CASE_QUEUE_CLOSED_COUNT_SECONDS = 0  # likewise for the queue's closed-case counts
 
 from rightsdesk.crypto.passwords import FAST_KDF_FOR_TESTS  # noqa: E402
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -222,3 +223,28 @@ def test_the_open_queue_index_names_exactly_the_closed_statuses():
     index = next(index for index in Case._meta.indexes if index.name == "case_queue_open")
     closed = set(index.condition.children[1].children[0][1])
     assert closed == {str(status) for status in selectors.CLOSED_STATUSES}
+
+
+@pytest.fixture
+def closed_counts_kept(settings):
+    """Counts of closed cases kept for a minute, as in production; forgotten afterwards."""
+    cache.clear()
+    settings.CASE_QUEUE_CLOSED_COUNT_SECONDS = 60
+    yield
+    cache.clear()
+
+
+@pytest.mark.usefixtures("closed_counts_kept")
+def test_open_cases_are_counted_live_and_closed_ones_at_most_a_little_while_ago(team):
+    bulk_cases(8)  # two of every four are open, one resolved
+    member = team.coordinator.member
+    _references, before = queue(member)
+    assert (before.status["open"], before.status["closed"]) == (6, 2)
+    Case.objects.filter(status="active").update(status="resolved")
+    _references, after = queue(member)
+    # Open work is counted live; the closed history is the count of a moment ago.
+    assert after.status["open"] == 4
+    assert after.status["closed"] == 2
+    cache.clear()
+    _references, fresh_counts = queue(member)
+    assert fresh_counts.status["closed"] == 4
