@@ -281,19 +281,22 @@ class _Group:
     def closed(self) -> bool:
         return self.status in CLOSED_STATUSES or self.purged
 
-    def passes(self, filters: QueueFilters, *, without: str = "") -> bool:
-        """Whether these cases pass ``filters`` (all but the one named ``without``)."""
-        if without != "status" and not _status_passes(filters.status, self):
-            return False
+    def refused_by(self, filters: QueueFilters) -> frozenset[str]:
+        """Which filters leave these cases out: "status", a facet's name, or "flags"."""
+        refused = set()
+        if not _status_passes(filters.status, self):
+            refused.add("status")
         for facet in ("urgency", "category", "language"):
             wanted = getattr(filters, facet)
-            if wanted and without != facet and getattr(self, facet) != wanted:
-                return False
-        if without != "flags":
-            for flag in ("mine", "unassigned", "breached"):
-                if getattr(filters, flag) and not getattr(self, flag):
-                    return False
-        return True
+            if wanted and getattr(self, facet) != wanted:
+                refused.add(facet)
+        if (
+            (filters.mine and not self.mine)
+            or (filters.unassigned and not self.unassigned)
+            or (filters.breached and not self.breached)
+        ):
+            refused.add("flags")
+        return frozenset(refused)
 
 
 def _status_passes(wanted: str, group: _Group) -> bool:
@@ -361,30 +364,40 @@ def _grouped(visible: QuerySet[Case], member: StaffMember, now: datetime) -> lis
     ]
 
 
-def _tally(groups: list[_Group], field: str) -> dict[str, int]:
-    totals: dict[str, int] = {}
-    for group in groups:
-        key = getattr(group, field)
-        totals[key] = totals.get(key, 0) + group.count
-    return totals
-
-
 def _queue_counts(groups: list[_Group], filters: QueueFilters) -> QueueCounts:
-    by_status = [group for group in groups if group.passes(filters, without="status")]
-    status_counts = _tally(by_status, "status")
-    status_counts[OPEN] = sum(group.count for group in by_status if not group.closed())
-    status_counts[CLOSED] = sum(group.count for group in by_status if group.closed())
-    status_counts[ALL] = sum(group.count for group in by_status)
-    flagged = [group for group in groups if group.passes(filters, without="flags")]
+    """Every count beside the filters in one pass: a group counts towards a choice when no
+    other filter leaves it out (so each count says what choosing it would show)."""
+    status: dict[str, int] = {OPEN: 0, CLOSED: 0, ALL: 0}
+    facets: dict[str, dict[str, int]] = {"urgency": {}, "category": {}, "language": {}}
+    flags = {"mine": 0, "unassigned": 0, "breached": 0}
+    total = 0
+    for group in groups:
+        refused = group.refused_by(filters)
+        if len(refused) > 1:
+            continue
+        if not refused:
+            total += group.count
+        if refused <= {"status"}:
+            status[group.status] = status.get(group.status, 0) + group.count
+            status[CLOSED if group.closed() else OPEN] += group.count
+            status[ALL] += group.count
+        for facet, counts in facets.items():
+            if refused <= {facet}:
+                value = getattr(group, facet)
+                counts[value] = counts.get(value, 0) + group.count
+        if refused <= {"flags"}:
+            for flag in flags:
+                if getattr(group, flag):
+                    flags[flag] += group.count
     return QueueCounts(
-        status=status_counts,
-        urgency=_tally([g for g in groups if g.passes(filters, without="urgency")], "urgency"),
-        category=_tally([g for g in groups if g.passes(filters, without="category")], "category"),
-        language=_tally([g for g in groups if g.passes(filters, without="language")], "language"),
-        mine=sum(group.count for group in flagged if group.mine),
-        unassigned=sum(group.count for group in flagged if group.unassigned),
-        breached=sum(group.count for group in flagged if group.breached),
-        total=sum(group.count for group in groups if group.passes(filters)),
+        status=status,
+        urgency=facets["urgency"],
+        category=facets["category"],
+        language=facets["language"],
+        mine=flags["mine"],
+        unassigned=flags["unassigned"],
+        breached=flags["breached"],
+        total=total,
     )
 
 
