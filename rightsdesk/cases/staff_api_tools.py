@@ -12,9 +12,8 @@ from datetime import date
 from typing import Any
 from uuid import UUID
 
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.http.response import HttpResponseBase
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from ninja import Router, Schema, Status
@@ -24,6 +23,7 @@ from rightsdesk.accounts.models import StaffMember
 from rightsdesk.accounts.permissions import Permission
 from rightsdesk.accounts.throttle import wait_message
 from rightsdesk.cases import export, linking, selectors, services
+from rightsdesk.cases.downloads import archive_download, evidence_download
 from rightsdesk.cases.forms import DueDateForm, LegalHoldForm, TagsForm
 from rightsdesk.cases.models import Case
 from rightsdesk.cases.staff_api import (
@@ -49,9 +49,6 @@ router = Router(tags=["staff"])
 # Answers carry decrypted case content: no cache, browser or proxy, may keep them.
 router.add_decorator(never_cache, mode="view")
 
-# Files come from strangers: nothing a browser is given from here may run or render.
-DOWNLOAD_POLICY = "default-src 'none'; sandbox"
-
 
 def _held_case(member: StaffMember, reference: str) -> Case:
     """A case whose content the member may touch; for anyone else it does not exist."""
@@ -72,12 +69,6 @@ def _opened_by(member: StaffMember, private_key: bytes, *cases: Case) -> None:
 
 def _file_damaged(message: str) -> StaffApiError:
     return StaffApiError(409, "file_damaged", message)
-
-
-def _download(response: HttpResponseBase) -> HttpResponseBase:
-    response["Content-Security-Policy"] = DOWNLOAD_POLICY
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 # The case's own metadata.
@@ -213,9 +204,7 @@ def case_file(request: HttpRequest, reference: str, file_uuid: UUID) -> HttpResp
         raise _not_found() from None
     except selectors.EvidenceCorrupted:
         raise _file_damaged(_("This file is damaged or was altered; it cannot be shown.")) from None
-    response = HttpResponse(content, content_type="application/octet-stream")
-    response["Content-Disposition"] = content_disposition_header(True, view.name)
-    return _download(response)
+    return evidence_download(content, view.name)
 
 
 # Related cases.
@@ -390,14 +379,7 @@ def case_export(request: HttpRequest, reference: str, body: ExportIn) -> HttpRes
         raise _file_damaged(
             _("A file of this case is damaged or was altered; nothing was exported.")
         ) from None
-    response = FileResponse(
-        exported.file,
-        as_attachment=True,
-        filename=exported.filename,
-        content_type="application/octet-stream",
-    )
-    response["Content-Length"] = str(exported.size)
-    return _download(response)
+    return archive_download(exported)
 
 
 # Notifications.

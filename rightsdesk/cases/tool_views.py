@@ -10,7 +10,7 @@ from __future__ import annotations
 from urllib.parse import urlencode
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -25,6 +25,7 @@ from rightsdesk.accounts.keyring import keyring_private_key
 from rightsdesk.accounts.models import StaffMember
 from rightsdesk.accounts.permissions import Permission
 from rightsdesk.cases import export, linking, search, selectors
+from rightsdesk.cases.downloads import archive_download
 from rightsdesk.cases.models import Case
 from rightsdesk.cases.tool_forms import ExportForm, LinkForm, MergeForm, SearchForm
 from rightsdesk.crypto import passwords
@@ -161,14 +162,7 @@ def case_export(request: HttpRequest, reference: str) -> HttpResponseBase:
                 None, _("A file of this case is damaged or was altered; nothing was exported.")
             )
         else:
-            response = FileResponse(
-                exported.file,
-                as_attachment=True,
-                filename=exported.filename,
-                content_type="application/octet-stream",
-            )
-            response["Content-Length"] = str(exported.size)
-            return response
+            return archive_download(exported)
     return render(
         request,
         "cases/export.html",

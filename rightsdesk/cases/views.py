@@ -11,8 +11,8 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -23,6 +23,7 @@ from rightsdesk.accounts.keyring import keyring_private_key
 from rightsdesk.accounts.models import StaffMember
 from rightsdesk.accounts.permissions import Permission
 from rightsdesk.cases import selectors, services
+from rightsdesk.cases.downloads import evidence_download
 from rightsdesk.cases.forms import (
     AccessDecisionForm,
     AssignForm,
@@ -554,7 +555,7 @@ def case_access_decide(request: HttpRequest, reference: str, request_id: int) ->
 @never_cache
 @require_GET
 @staff_view(Permission.CASE_WORK)
-def case_file(request: HttpRequest, reference: str, file_uuid: UUID) -> HttpResponse:
+def case_file(request: HttpRequest, reference: str, file_uuid: UUID) -> HttpResponseBase:
     """Download one evidence file, decrypted. Always as an attachment of an opaque type: files
     come from strangers, and the browser must never render one inside rightsdesk's origin."""
     member = acting_member(request)
@@ -571,7 +572,4 @@ def case_file(request: HttpRequest, reference: str, file_uuid: UUID) -> HttpResp
     except selectors.EvidenceCorrupted:
         messages.error(request, _("This file is damaged or was altered; it cannot be shown."))
         return redirect("cases:detail", reference=reference)
-    response = HttpResponse(content, content_type="application/octet-stream")
-    response["Content-Disposition"] = content_disposition_header(True, view.name)
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return evidence_download(content, view.name)
