@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "rightsdesk.audit",
     "rightsdesk.cases",
     "rightsdesk.intake",
+    "rightsdesk.content",
     "rightsdesk.demo",
 ]
 

@@ -16,5 +16,8 @@ urlpatterns += i18n_patterns(
     path("staff/cases/", include("rightsdesk.cases.urls")),
     path("staff/notifications/", include("rightsdesk.notifications.urls")),
     path("staff/audit/", include("rightsdesk.audit.urls")),
+    path("staff/content/", include("rightsdesk.content.staff_urls")),
+    # Last: public content pages take any slug that no route above claimed.
+    path("", include("rightsdesk.content.urls")),
     prefix_default_language=True,
 )

@@ -52,6 +52,7 @@ PUBLIC_URL_NAMES: frozenset[str] = frozenset(
         "api:staff-notifications-read",
         "core:home",
         "core:cover-tracks",
+        "content:page",
         "intake:start",
         "intake:danger",
         "intake:emergency",

@@ -36,6 +36,9 @@ class Action(models.TextChoices):
     ESCROW_RESTORE = "escrow_restore", _("Opened the escrow key")
     MEMBER_CHANGE = "member_change", _("Changed a staff account")
     SETTINGS_CHANGE = "settings_change", _("Changed a setting")
+    CONTENT_CHANGE = "content_change", _("Changed a public page")
+    TRANSLATION_CHANGE = "translation_change", _("Changed a translation")
+    TRANSLATION_IMPORT = "translation_import", _("Imported translations")
 
 
 class AuditEntry(models.Model):

@@ -80,6 +80,10 @@ class PrivacyHeadersMiddleware:
 LANGUAGE_PREFIX = re.compile(r"^/(?P<code>[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*)(?P<rest>/.*)$")
 
 
+# Top-level paths that look like a language code but are not one.
+NOT_LANGUAGES = frozenset({"api"})
+
+
 class UnknownLanguageMiddleware:
     """``/xx/page`` for a language we do not ship: redirect to the page in the default language.
 
@@ -95,6 +99,8 @@ class UnknownLanguageMiddleware:
             return response
         match = LANGUAGE_PREFIX.match(request.path_info)
         if match is None or match["code"].lower() in dict(settings.LANGUAGES):
+            return response
+        if match["code"].lower() in NOT_LANGUAGES:
             return response
         target = f"/{settings.LANGUAGE_CODE}{match['rest']}"
         try:

@@ -25,6 +25,7 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("core:home", "GET"): dict.fromkeys(ALL_ROLES, 200),
     ("core:cover-tracks", "GET"): dict.fromkeys(ALL_ROLES, 200),
     ("core:home", "POST"): dict.fromkeys(ALL_ROLES, 405),
+    ("content:page", "GET"): dict.fromkeys(ALL_ROLES, 404),
     ("accounts:login", "GET"): dict.fromkeys(Role, 302) | {ANON: 200},
     ("accounts:enrol", "GET"): dict.fromkeys(ALL_ROLES, 302),
     ("accounts:dashboard", "GET"): {str(k): v for k, v in STAFF_ONLY_OK.items()},
@@ -153,6 +154,7 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("audit:log", "POST"): dict.fromkeys(Role, 403) | {ANON: 302, Role.AUDITOR: 200},
 }
 URL_ARGUMENTS: dict[str, dict[str, object]] = {
+    "content:page": {"slug": "no-such-page"},
     "accounts:member-key-reset": {"username": "nobody-here"},
     "accounts:member-escrow-restore": {"username": "nobody-here"},
     "cases:detail": {"reference": "RD-NONE-0000"},
@@ -256,4 +258,4 @@ def test_matrix(actor: str):
 def test_a_staff_view_without_a_permission_fails_closed(client: Client, signed_in, settings):
     signed_in(Role.ADMIN)
     settings.ROOT_URLCONF = "tests.accounts.undeclared_urls"
-    assert client.get("/undeclared/").status_code == 404
+    assert client.get("/undeclared/view/").status_code == 404

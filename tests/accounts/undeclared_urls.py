@@ -10,4 +10,4 @@ def undeclared(request: HttpRequest) -> HttpResponse:
     return HttpResponse("should never be shown")
 
 
-urlpatterns = [path("undeclared/", undeclared, name="undeclared"), *project_urlpatterns]
+urlpatterns = [path("undeclared/view/", undeclared, name="undeclared"), *project_urlpatterns]

@@ -164,7 +164,9 @@ def test_unknown_page_is_a_translated_404(client: Client):
     response = client.get("/fa/no-such-page/")
     assert response.status_code == 404
     assert 'dir="rtl"' in response.content.decode()
-    assert client.get("/xx/no-such-page/").status_code == 404
+    # An unknown language prefix leads to the page in the default language, which is missing too.
+    assert client.get("/xx/no-such-page/", follow=True).status_code == 404
+    assert client.get("/xx/no/such/page/").status_code == 404
 
 
 def settings_under(environment: dict[str, str], *names: str) -> list[str]:
