@@ -32,12 +32,14 @@ I18N_IGNORE := --ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignor
 compile-messages: $(STAMP) ## Compile the translations (.po → .mo).
 	$(BIN)/python -m rightsdesk compilemessages $(I18N_IGNORE) -v0
 
-run: install ## Set up (migrate, demo data) and serve on http://$(HOST):$(PORT)/ with SQLite.
+run: install ## Set up (migrate, public pages, demo data) and serve on http://$(HOST):$(PORT)/ with SQLite.
 	$(BIN)/python -m rightsdesk migrate --no-input -v0
+	$(BIN)/python -m rightsdesk content sync
 	$(BIN)/python -m rightsdesk demo
 	$(BIN)/python -m rightsdesk serve --host $(HOST) --port $(PORT)
 
-demo: install ## Load the demo data set and print how to sign in.
+demo: install ## Load the public pages and the demo data set, and print how to sign in.
+	$(BIN)/python -m rightsdesk content sync
 	$(BIN)/python -m rightsdesk demo
 
 messages: install ## Extract translatable strings into every locale's .po file.
@@ -85,6 +87,7 @@ bench: $(STAMP) ## Benchmarks (print figures; not part of make test). All but pa
 	$(BIN)/python bench/intake.py
 	$(BIN)/python bench/upload.py
 	$(BIN)/python bench/cases.py
+	$(BIN)/python bench/content.py
 
 clean: ## Remove the virtual environment and caches (keeps ./var).
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

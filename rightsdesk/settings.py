@@ -21,6 +21,8 @@ config = Config()
 
 BASE_DIR = Path(__file__).resolve().parent
 DATA_DIR = config.data_dir()
+# The public pages' source (``content/<language>/<slug>.md``), loaded by ``content sync``.
+CONTENT_DIR = Path(config.text("RIGHTSDESK_CONTENT_DIR", "") or BASE_DIR.parent / "content")
 
 DEBUG = config.flag("RIGHTSDESK_DEBUG", False)
 SECRET_KEY = config.secret("RIGHTSDESK_SECRET_KEY", filename="secret_key", generate=new_token)
@@ -76,6 +78,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "rightsdesk.core.middleware.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "rightsdesk.core.page_cache.PublicPageFrontCache",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "rightsdesk.core.middleware.UnknownLanguageMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -120,6 +123,10 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": str(DATA_DIR / "rightsdesk.sqlite3"),
+            # Each server thread keeps its connection: opening one costs more than the one read
+            # (the content generation) a page served from the cache makes.
+            "CONN_MAX_AGE": 600,
+            "CONN_HEALTH_CHECKS": True,
             "OPTIONS": {
                 # WAL lets the web server read while the worker writes; IMMEDIATE takes the write
                 # lock at the start of a transaction, so two writers queue instead of failing.
@@ -226,6 +233,13 @@ LANGUAGES = [
     ("ru", _("Russian")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# An explicit choice of language (the language links) is remembered in this cookie and nothing
+# else: it holds only the language code, and lets "/" open the chosen language next time.
+LANGUAGE_COOKIE_NAME = "language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 60 * 60
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SECURE = HTTPS
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"
@@ -341,6 +355,10 @@ if RETENTION_DAYS < 1 or not 0 <= RETENTION_WARNING_DAYS < RETENTION_DAYS:
 # Where the "Leave this site quickly" link goes: somewhere ordinary that raises no questions.
 QUICK_EXIT_URL = config.text("RIGHTSDESK_QUICK_EXIT_URL", "https://www.wikipedia.org/")
 SITE_NAME = config.text("RIGHTSDESK_SITE_NAME", "rightsdesk")
+# Addresses public pages show through the placeholders {{team_email}} and
+# {{trust_safety_email}} ({{emergency_email}} is EMERGENCY_EMAIL above); the defaults are examples.
+TEAM_EMAIL = config.text("RIGHTSDESK_TEAM_EMAIL", "team@rightsdesk.example")
+TRUST_SAFETY_EMAIL = config.text("RIGHTSDESK_TRUST_SAFETY_EMAIL", "trust-safety@rightsdesk.example")
 
 # Login throttling: after a few failures each attempt must wait longer (doubling up to a cap),
 # per account name and per client. Never a permanent lockout: many people share one Tor exit.

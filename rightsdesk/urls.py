@@ -2,11 +2,17 @@ from django.conf.urls.i18n import i18n_patterns
 from django.urls import URLPattern, URLResolver, include, path
 
 from rightsdesk.api import api
+from rightsdesk.content import sitemaps
+from rightsdesk.content import views as content_views
 from rightsdesk.core import views as core_views
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path("healthz", core_views.healthz, name="healthz"),
+    # The language links: remembers the choice, then goes to the page in that language.
+    path("language/<str:code>/", content_views.choose_language, name="language"),
     path("api/v1/", api.urls),
+    path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
+    path("robots.txt", sitemaps.robots_txt, name="robots"),
 ]
 
 urlpatterns += i18n_patterns(

@@ -19,6 +19,7 @@ from rightsdesk.accounts.permissions import Permission
 PUBLIC_URL_NAMES: frozenset[str] = frozenset(
     {
         "healthz",
+        "language",
         # The reporting API: the reporter endpoints check their own bearer token.
         "api:openapi-json",
         "api:api-root",
@@ -53,6 +54,9 @@ PUBLIC_URL_NAMES: frozenset[str] = frozenset(
         "core:home",
         "core:cover-tracks",
         "content:page",
+        "content:search",
+        "sitemap",
+        "robots",
         "intake:start",
         "intake:danger",
         "intake:emergency",

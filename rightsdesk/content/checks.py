@@ -40,7 +40,7 @@ def link_targets(text: str) -> Counter[str]:
 
 
 def translation_problems(source: str, translation: str) -> list[str]:
-    """Translated descriptions of everything the translation lost or added; empty when it is fine."""
+    """Translated descriptions of what the translation lost or added; empty when it is fine."""
     problems = []
     expected, found = placeholders(source), placeholders(translation)
     for name in sorted(expected - found):

@@ -91,11 +91,7 @@ class Translation(models.Model):
         indexes = [models.Index(fields=["language", "unit"])]
 
     def __str__(self) -> str:
-        return f"{self.unit_id} [{self.language}]"
-
-    @property
-    def unit_id(self) -> str:
-        return self.unit.unit_id
+        return f"{self.unit.unit_id} [{self.language}]"
 
     @property
     def outdated(self) -> bool:
@@ -129,6 +125,9 @@ class ContentState(models.Model):
     in one indexed read whether the pages it has cached are still current."""
 
     generation = models.PositiveBigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"content generation {self.generation}"
 
 
 class SearchDocument(models.Model):

@@ -36,6 +36,7 @@ import yaml
 from markdown_it import MarkdownIt
 
 MARKER = re.compile(r"^\s*<!--\s*T:([A-Za-z0-9_-]{1,24})\s*-->\s*$")
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Front-matter fields that are text for readers, hence translation units, in page order.
 TRANSLATABLE_FIELDS = ("title", "summary", "region")
@@ -101,12 +102,21 @@ def file_hash(raw: str) -> str:
     return hashlib.sha256(raw.encode("utf-8")).hexdigest()
 
 
+def _lines(text: str) -> list[str]:
+    """The lines of ``text`` with their endings, split where Markdown splits them: at ``\\n``,
+    ``\\r\\n`` and ``\\r`` only (``str.splitlines`` also splits at U+2028 and other characters
+    that may well occur inside a paragraph, which would put line numbers out of step)."""
+    return _LINE.findall(text)
+
+
 def split_front_matter(raw: str, *, path: str = "") -> tuple[dict[str, Any], str, int]:
     """The front matter as a mapping, the body, and the line number (1-based) the body starts on."""
     text = raw.removeprefix("\ufeff")
-    lines = text.splitlines(keepends=True)
+    lines = _lines(text)
     if not lines or lines[0].strip() != "---":
-        raise SourceError("the file must start with front matter between two '---' lines", path=path)
+        raise SourceError(
+            "the file must start with front matter between two '---' lines", path=path
+        )
     for index in range(1, len(lines)):
         if lines[index].strip() == "---":
             break
@@ -120,12 +130,14 @@ def split_front_matter(raw: str, *, path: str = "") -> tuple[dict[str, Any], str
         problem = getattr(error, "problem", None) or "it is not valid YAML"
         raise SourceError(f"front matter: {problem}", path=path, line=line) from None
     if not isinstance(meta, dict):
-        raise SourceError("the front matter must be a list of 'name: value' lines", path=path, line=2)
+        raise SourceError(
+            "the front matter must be a list of 'name: value' lines", path=path, line=2
+        )
     return meta, "".join(lines[index + 1 :]), index + 2
 
 
 def _field_line(raw: str, name: str) -> int:
-    for number, line in enumerate(raw.splitlines(), start=1):
+    for number, line in enumerate(_lines(raw), start=1):
         if re.match(rf"^{re.escape(name)}\s*:", line):
             return number
     return 1
@@ -134,7 +146,7 @@ def _field_line(raw: str, name: str) -> int:
 def parse_body(body: str, *, first_line: int = 1, path: str = "") -> list[SourceUnit]:
     """The body's units, in order. Markers name the block that follows them; blocks without a
     marker get no key yet (an empty string) and are numbered by :func:`assign_keys`."""
-    lines = body.splitlines()
+    lines = [line.rstrip("\r\n") for line in _lines(body)]
     units: list[SourceUnit] = []
     pending: tuple[str, int] | None = None
     seen: dict[str, int] = {}
@@ -145,15 +157,6 @@ def parse_body(body: str, *, first_line: int = 1, path: str = "") -> list[Source
         chunk = "\n".join(lines[start:end]).strip("\n")
         line = first_line + start
         marker = MARKER.match(chunk) if token.type == "html_block" else None
-        if marker is None and token.type == "html_block" and MARKER.match(lines[start]):
-            # A marker directly followed by an HTML block, with no blank line between them.
-            marker = MARKER.match(lines[start])
-            chunk = "\n".join(lines[start + 1 : end]).strip("\n")
-            if chunk:
-                pending = _remember(marker.group(1), line, pending, seen, path)
-                units.append(SourceUnit(key=pending[0], text=chunk, line=line + 1))
-                pending = None
-                continue
         if marker is not None:
             pending = _remember(marker.group(1), line, pending, seen, path)
             continue
@@ -161,7 +164,9 @@ def parse_body(body: str, *, first_line: int = 1, path: str = "") -> list[Source
         units.append(SourceUnit(key=key, text=chunk, line=line))
         pending = None
     if pending is not None:
-        raise SourceError(f"marker T:{pending[0]} is not followed by any text", path=path, line=pending[1])
+        raise SourceError(
+            f"marker T:{pending[0]} is not followed by any text", path=path, line=pending[1]
+        )
     return units
 
 
@@ -175,7 +180,9 @@ def _remember(
             line=pending[1],
         )
     if key in TRANSLATABLE_FIELDS:
-        raise SourceError(f"T:{key} is reserved for the front-matter field {key!r}", path=path, line=line)
+        raise SourceError(
+            f"T:{key} is reserved for the front-matter field {key!r}", path=path, line=line
+        )
     if key in seen:
         raise SourceError(
             f"marker T:{key} is used twice (first on line {seen[key]})", path=path, line=line
@@ -232,7 +239,9 @@ def parse_source(raw: str, *, path: str = "", slug: str = "", language: str = "e
         if value is None:
             continue
         if not isinstance(value, str) or not value.strip():
-            raise SourceError(f"{name} must be a line of text", path=path, line=_field_line(raw, name))
+            raise SourceError(
+                f"{name} must be a line of text", path=path, line=_field_line(raw, name)
+            )
         field_units.append(SourceUnit(key=name, text=value.strip(), line=_field_line(raw, name)))
     if not any(unit.key == "title" for unit in field_units):
         raise SourceError("the front matter has no title", path=path, line=1)
@@ -240,7 +249,9 @@ def parse_source(raw: str, *, path: str = "", slug: str = "", language: str = "e
     for name, default in (("published", True), ("banner", False)):
         value = meta.get(name, default)
         if not isinstance(value, bool):
-            raise SourceError(f"{name} must be true or false", path=path, line=_field_line(raw, name))
+            raise SourceError(
+                f"{name} must be true or false", path=path, line=_field_line(raw, name)
+            )
         flags[name] = value
     menu = meta.get("menu")
     if menu is not None and (not isinstance(menu, int) or isinstance(menu, bool) or menu < 0):
@@ -268,9 +279,11 @@ def with_markers(raw: str, page: SourcePage) -> str:
     if not new:
         return raw
     out = []
-    for number, line in enumerate(raw.splitlines(keepends=True), start=1):
+    for number, line in enumerate(_lines(raw), start=1):
         if number in new:
-            out.append(f"<!--T:{new[number]}-->\n")
+            # The file's own line ending, so a Windows-edited file does not get mixed ones.
+            ending = "\r\n" if line.endswith("\r\n") else "\n"
+            out.append(f"<!--T:{new[number]}-->{ending}")
         out.append(line)
     return "".join(out)
 

@@ -1,13 +1,16 @@
 from django.urls import URLPattern, path, register_converter
 
-from rightsdesk.content import views
+from rightsdesk.content import search_views, views
 
 
 class PageSlugConverter:
     """A page slug, but never a word that names another part of the site: ``/api/`` must stay a
     404 rather than be redirected to ``/en/api/`` as if it were a page."""
 
-    regex = r"(?!(?:api|staff|report|static|language|healthz)(?:/|$))[a-z0-9]+(?:-[a-z0-9]+)*"
+    regex = (
+        r"(?!(?:api|staff|report|static|language|healthz|search)(?:/|$))"
+        r"[a-z0-9]+(?:-[a-z0-9]+)*"
+    )
 
     def to_python(self, value: str) -> str:
         return value
@@ -22,5 +25,6 @@ app_name = "content"
 
 # Included last under the language prefix: a page's slug is whatever no other route claimed.
 urlpatterns: list[URLPattern] = [
+    path("search/", search_views.search, name="search"),
     path("<page_slug:slug>/", views.page, name="page"),
 ]

@@ -5,6 +5,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from rightsdesk.content.views import home_context
 from rightsdesk.core.page_cache import cached_public_page
 from rightsdesk.core.selectors import system_health
 
@@ -12,7 +13,7 @@ from rightsdesk.core.selectors import system_health
 @require_GET
 @cached_public_page
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/home.html")
+    return render(request, "core/home.html", home_context(request))
 
 
 @require_GET

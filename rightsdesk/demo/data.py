@@ -21,6 +21,8 @@ from rightsdesk.accounts.permissions import Role
 from rightsdesk.cases import services as case_services
 from rightsdesk.cases.models import Case, Category, Status, Urgency
 from rightsdesk.cases.sla import acknowledge_deadline
+from rightsdesk.content.models import Page, PageKind
+from rightsdesk.content.services import page_banner_set
 
 DEMO_PREFIX = "demo-"
 
@@ -225,3 +227,16 @@ def _demo_progress(
             expected_version=case.version,
             reason="Demo" if step == Status.RESOLVED else "",
         )
+
+
+DEMO_CRISIS_PAGE = "crisis-internet-shutdowns"
+
+
+def demo_crisis_banner() -> bool:
+    """Switch on the home-page banner of the shipped crisis page, as an editor would in a crisis,
+    so that a newcomer sees one. True when it was switched on now."""
+    page = Page.objects.filter(slug=DEMO_CRISIS_PAGE, kind=PageKind.CRISIS).first()
+    if page is None or page.banner:
+        return False
+    page_banner_set(page=page, on=True, actor=None)
+    return True

@@ -26,6 +26,12 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("core:cover-tracks", "GET"): dict.fromkeys(ALL_ROLES, 200),
     ("core:home", "POST"): dict.fromkeys(ALL_ROLES, 405),
     ("content:page", "GET"): dict.fromkeys(ALL_ROLES, 404),
+    ("content:search", "GET"): dict.fromkeys(ALL_ROLES, 200),
+    ("content:search", "POST"): dict.fromkeys(ALL_ROLES, 405),
+    ("sitemap", "GET"): dict.fromkeys(ALL_ROLES, 200),
+    ("robots", "GET"): dict.fromkeys(ALL_ROLES, 200),
+    ("language", "GET"): dict.fromkeys(ALL_ROLES, 303),
+    ("language", "POST"): dict.fromkeys(ALL_ROLES, 405),
     ("accounts:login", "GET"): dict.fromkeys(Role, 302) | {ANON: 200},
     ("accounts:enrol", "GET"): dict.fromkeys(ALL_ROLES, 302),
     ("accounts:dashboard", "GET"): {str(k): v for k, v in STAFF_ONLY_OK.items()},
@@ -152,9 +158,42 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     # The audit log, and checking its chain, are for auditors only.
     ("audit:log", "GET"): dict.fromkeys(Role, 403) | {ANON: 302, Role.AUDITOR: 200},
     ("audit:log", "POST"): dict.fromkeys(Role, 403) | {ANON: 302, Role.AUDITOR: 200},
+    # Translating public pages: translators and content editors (who translate too). A page that
+    # does not exist is not found; an empty upload or page form is refused (400).
+    ("content_staff:pages", "GET"): dict.fromkeys(Role, 403)
+    | {ANON: 302, Role.TRANSLATOR: 200, Role.CONTENT_EDITOR: 200},
+    ("content_staff:catalogues", "GET"): dict.fromkeys(Role, 403)
+    | {ANON: 302, Role.TRANSLATOR: 200, Role.CONTENT_EDITOR: 200},
+    ("content_staff:catalogues", "POST"): dict.fromkeys(Role, 403)
+    | {ANON: 302, Role.TRANSLATOR: 400, Role.CONTENT_EDITOR: 400},
+    ("content_staff:catalogue-export", "GET"): dict.fromkeys(Role, 403)
+    | {ANON: 302, Role.TRANSLATOR: 200, Role.CONTENT_EDITOR: 200},
+    **{
+        ("content_staff:translate", method): dict.fromkeys(Role, 403)
+        | {ANON: 302, Role.TRANSLATOR: 404, Role.CONTENT_EDITOR: 404}
+        for method in ("GET", "POST")
+    },
+    # Editing a page's source, creating pages and crisis banners: content editors only.
+    ("content_staff:page-create", "GET"): dict.fromkeys(Role, 403)
+    | {ANON: 302, Role.CONTENT_EDITOR: 200},
+    ("content_staff:page-create", "POST"): dict.fromkeys(Role, 403)
+    | {ANON: 302, Role.CONTENT_EDITOR: 400},
+    ("content_staff:page-edit", "GET"): dict.fromkeys(Role, 403)
+    | {ANON: 302, Role.CONTENT_EDITOR: 404},
+    ("content_staff:page-edit", "POST"): dict.fromkeys(Role, 403)
+    | {ANON: 302, Role.CONTENT_EDITOR: 404},
+    ("content_staff:page-banner", "POST"): dict.fromkeys(Role, 403)
+    | {ANON: 302, Role.CONTENT_EDITOR: 404},
+    ("content_staff:page-banner", "GET"): dict.fromkeys(Role, 403)
+    | {ANON: 302, Role.CONTENT_EDITOR: 405},
 }
 URL_ARGUMENTS: dict[str, dict[str, object]] = {
     "content:page": {"slug": "no-such-page"},
+    "content_staff:translate": {"slug": "no-such-page", "language": "fa"},
+    "content_staff:catalogue-export": {"language": "fa"},
+    "content_staff:page-edit": {"slug": "no-such-page"},
+    "content_staff:page-banner": {"slug": "no-such-page"},
+    "language": {"code": "fa"},
     "accounts:member-key-reset": {"username": "nobody-here"},
     "accounts:member-escrow-restore": {"username": "nobody-here"},
     "cases:detail": {"reference": "RD-NONE-0000"},

@@ -53,4 +53,4 @@ def confirm_recovery_key(page: Page) -> None:
     """A first sign-in shows the recovery key once; type it back as a careful person would."""
     shown = page.locator(".recovery-key code").inner_text()
     page.locator("#id_key").fill(shown)
-    page.locator("form button[type=submit]").last.click()
+    page.locator("main form button[type=submit]").last.click()

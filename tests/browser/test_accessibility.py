@@ -52,10 +52,10 @@ def test_staff_pages_have_no_wcag_violations(audited_page: Page, live_server, la
     audited_page.goto(f"{live_server.url}/{language}/staff/sign-in/")
     audited_page.fill("#id_username", login.member.username)
     audited_page.fill("#id_password", login.password)
-    audited_page.click("form button[type=submit]")
+    audited_page.click("main form button[type=submit]")
     assert violations(audited_page) == [], "enrolment page"
     audited_page.fill("#id_code", login.code())
-    audited_page.click("form button[type=submit] >> nth=-1")
+    audited_page.click("main form button[type=submit] >> nth=-1")
     assert audited_page.url.endswith(f"/{language}/staff/account/recovery-key/")
     assert violations(audited_page) == [], "recovery key page"
     confirm_recovery_key(audited_page)

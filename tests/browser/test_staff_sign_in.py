@@ -58,7 +58,7 @@ def test_first_sign_in_enrols_an_authenticator_from_the_page(page: Page, live_se
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     page.locator("#id_username").fill("newcomer")
     page.locator("#id_password").fill(login.password)
-    page.locator("form button[type=submit]").click()
+    page.locator("main form button[type=submit]").click()
 
     expect(page.locator("svg[role=img] path")).to_have_count(1)
     shown_key = page.locator("code.secret").inner_text().replace(" ", "")
@@ -67,7 +67,7 @@ def test_first_sign_in_enrols_an_authenticator_from_the_page(page: Page, live_se
     # A code typed with Persian digits, as a phone keyboard in Persian would produce.
     code = pyotp.TOTP(shown_key).at(time.time() + totp.PERIOD)
     page.locator("#id_code").fill(code.translate(str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")))
-    page.locator("form button[type=submit]").last.click()
+    page.locator("main form button[type=submit]").last.click()
     expect(page).to_have_url(f"{live_server.url}/fa/staff/account/recovery-key/")
     screenshot(page, "recovery-key-fa")
     confirm_recovery_key(page)

@@ -88,3 +88,25 @@ def test_a_cached_form_gets_a_fresh_working_csrf_token_for_each_visitor():
         assert response.status_code in {200, 302}
     assert tokens[0] != tokens[1]
     assert "\x00" not in "".join(tokens)
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("page_cache")
+def test_a_content_change_in_any_process_invalidates_the_cached_pages(
+    client: Client, renders: list[str]
+):
+    from rightsdesk.content.services import content_changed
+
+    client.get("/en/")
+    client.get("/en/")
+    content_changed()
+    client.get("/en/")
+    assert renders == ["core/home.html", "core/home.html"]
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("page_cache")
+def test_the_front_cache_answers_only_hosts_the_site_accepts(client: Client, renders: list[str]):
+    assert client.get("/en/").status_code == 200
+    assert client.get("/en/", HTTP_HOST="attacker.example").status_code == 400
+    assert renders == ["core/home.html"]

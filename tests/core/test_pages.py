@@ -73,7 +73,14 @@ def test_home_page_is_translated(client: Client, language: str):
 def test_language_switcher_links_to_the_same_page_in_each_language(client: Client):
     html = client.get(url_in("en", "core:cover-tracks")).content.decode()
     for language in LANGUAGES:
-        assert f'href="{url_in(language, "core:cover-tracks")}" lang="{language}"' in html
+        target = url_in(language, "core:cover-tracks")
+        # Through the language choice (which remembers it), to the same page in that language.
+        choice = f"/language/{language}/?next={target.replace('/', '%2F')}"
+        assert f'href="{choice}" lang="{language}"' in html
+        assert client.get(choice)["Location"] == target
+        # Search engines get the direct address.
+        address = f"{settings.PUBLIC_URL}{target}"
+        assert f'<link rel="alternate" hreflang="{language}" href="{address}">' in html
     assert 'lang="fa" hreflang="fa" dir="rtl"' in html
     assert 'aria-current="true">English<' in html
 

@@ -10,6 +10,7 @@ from rightsdesk.accounts.models import OrganisationEscrow, StaffMember
 from rightsdesk.accounts.permissions import Role
 from rightsdesk.cases import selectors
 from rightsdesk.cases.models import Case, Status
+from rightsdesk.content.models import Page
 from rightsdesk.crypto import escrow, keys
 from rightsdesk.demo import data
 from tests.factories import make_staff
@@ -110,3 +111,14 @@ def test_demo_fills_the_queue_with_readable_invented_cases():
     assert Case.objects.filter(status=Status.NEW, acknowledge_by__isnull=False).exists()
     run_demo()
     assert Case.objects.count() == len(data.DEMO_REPORTS)
+
+
+@pytest.mark.django_db
+def test_demo_switches_on_the_crisis_banner_once_the_content_is_loaded(client: Client):
+    call_command("content", "-v0", "sync")
+    out = run_demo()
+    assert "banner of the crisis page" in out
+    assert Page.objects.get(slug="crisis-internet-shutdowns").banner
+    home = client.get("/en/").content.decode()
+    assert 'href="/en/crisis-internet-shutdowns/"' in home
+    assert "banner of the crisis page" not in run_demo()

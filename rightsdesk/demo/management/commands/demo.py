@@ -43,6 +43,8 @@ class Command(BaseCommand):
         created = data.demo_cases()
         if created:
             self.stdout.write(f"Created {created} invented demo cases.")
+        if data.demo_crisis_banner():
+            self.stdout.write("Switched on the home-page banner of the crisis page, as a demo.")
         self.stdout.write("Demo staff accounts (for trying rightsdesk only, never in production):")
         for account in accounts:
             self.stdout.write(

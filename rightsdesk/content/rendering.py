@@ -1,0 +1,255 @@
+"""A page as read in one language: every unit in the best text there is for that reader.
+
+For each unit, in page order:
+
+* on the page's own language, the source text (state ``source``);
+* an up-to-date translation (``translated``), in the reader's language and direction;
+* a translation made from an older source (``outdated``): still shown, and marked as such;
+* no translation (``fallback``): the source text, carrying the source's ``lang`` and ``dir`` so
+  that screen readers pronounce it right and the text runs the right way, and marked.
+
+The completeness figure and the date come from ``PageLanguageStats``, never recounted here.
+Renderings are cached per page and language under a key holding the page's revision and the
+content generation: any edit bumps both, so no process can serve a stale rendering (links to
+other pages are part of a rendering, hence the generation).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import lru_cache
+from typing import Literal
+
+from django.core.cache import cache
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language_info
+
+from rightsdesk.content import markup
+from rightsdesk.content.models import Page, PageKind, PageLanguageStats, Translation, Unit
+from rightsdesk.content.services import content_generation
+
+UnitState = Literal["source", "translated", "outdated", "fallback"]
+# Front-matter units: one line of plain text, shown in their own places rather than in the body.
+FIELD_KEYS = ("title", "summary", "region")
+CACHE_SECONDS = 24 * 60 * 60
+
+
+@lru_cache(maxsize=64)
+def direction(language: str) -> Literal["ltr", "rtl"]:
+    try:
+        return "rtl" if get_language_info(language)["bidi"] else "ltr"
+    except KeyError:
+        return "ltr"
+
+
+@dataclass(frozen=True)
+class RenderedUnit:
+    key: str
+    html: SafeString
+    state: UnitState
+    # The language the text shown is in, and its direction.
+    language: str
+    dir: Literal["ltr", "rtl"]
+
+    @property
+    def marked(self) -> bool:
+        """Whether readers are told that this text is not (or no longer) a translation."""
+        return self.state in {"outdated", "fallback"}
+
+
+@dataclass(frozen=True)
+class UnitRun:
+    """Neighbouring body units in the same state, so that a stretch of untranslated text is
+    marked once rather than paragraph by paragraph."""
+
+    state: UnitState
+    language: str
+    dir: Literal["ltr", "rtl"]
+    units: tuple[RenderedUnit, ...]
+
+    @property
+    def marked(self) -> bool:
+        return self.state in {"outdated", "fallback"}
+
+
+@dataclass(frozen=True)
+class RenderedPage:
+    slug: str
+    kind: str
+    language: str
+    source_language: str
+    # The title as plain text (for <title> and links), and as a unit (for its lang and marking).
+    title: str
+    title_unit: RenderedUnit
+    source_title: str
+    summary: RenderedUnit | None
+    region: RenderedUnit | None
+    units: tuple[RenderedUnit, ...]
+    # None on the page's own language.
+    percent: int | None
+    updated_at: datetime
+
+    @property
+    def translated(self) -> bool:
+        """Whether this is a translated version (the reader's language is not the source's)."""
+        return self.language != self.source_language
+
+    @property
+    def source_dir(self) -> Literal["ltr", "rtl"]:
+        return direction(self.source_language)
+
+    @property
+    def is_crisis(self) -> bool:
+        return self.kind == PageKind.CRISIS
+
+    @property
+    def runs(self) -> tuple[UnitRun, ...]:
+        runs: list[UnitRun] = []
+        for unit in self.units:
+            last = runs[-1] if runs else None
+            if last is not None and last.state == unit.state and last.language == unit.language:
+                runs[-1] = UnitRun(last.state, last.language, last.dir, (*last.units, unit))
+            else:
+                runs.append(UnitRun(unit.state, unit.language, unit.dir, (unit,)))
+        return tuple(runs)
+
+
+def _unit(unit: Unit, translation: Translation | None, page: Page, language: str) -> RenderedUnit:
+    text, shown_in = unit.text, page.source_language
+    state: UnitState
+    if language == page.source_language:
+        state = "source"
+    elif translation is None:
+        state = "fallback"
+    else:
+        text, shown_in = translation.text, language
+        state = "translated" if translation.source_hash == unit.source_hash else "outdated"
+    html = (
+        markup.plain_html(text) if unit.key in FIELD_KEYS else markup.markdown_html(text, language)
+    )
+    return RenderedUnit(
+        key=unit.key, html=html, state=state, language=shown_in, dir=direction(shown_in)
+    )
+
+
+def _render(page: Page, language: str) -> RenderedPage:
+    units = list(page.units.all())
+    translations: dict[int, Translation] = {}
+    if language != page.source_language:
+        translations = {
+            row.unit_id: row
+            for row in Translation.objects.filter(unit__page=page, language=language).only(
+                "unit_id", "text", "source_hash"
+            )
+        }
+    rendered = {unit.key: _unit(unit, translations.get(unit.pk), page, language) for unit in units}
+    texts = {unit.key: unit.text for unit in units}
+    source_title = markup.plain_line(texts.get("title", page.slug))
+    title_translation = translations.get(next((u.pk for u in units if u.key == "title"), -1))
+    title = markup.plain_line(title_translation.text) if title_translation else source_title
+    percent: int | None = None
+    updated_at = page.updated_at
+    if language != page.source_language:
+        stats = PageLanguageStats.objects.filter(page=page, language=language).first()
+        percent = stats.percent if stats else 0
+        updated_at = stats.updated_at if stats else page.updated_at
+    title_unit = rendered.get("title") or RenderedUnit(
+        key="title",
+        html=markup.plain_html(page.slug),
+        state="source",
+        language=page.source_language,
+        dir=direction(page.source_language),
+    )
+    return RenderedPage(
+        slug=page.slug,
+        kind=page.kind,
+        language=language,
+        source_language=page.source_language,
+        title=title,
+        title_unit=title_unit,
+        source_title=source_title,
+        summary=rendered.get("summary"),
+        region=rendered.get("region"),
+        units=tuple(rendered[unit.key] for unit in units if unit.key not in FIELD_KEYS),
+        percent=percent,
+        updated_at=updated_at,
+    )
+
+
+def _cache_key(page: Page, language: str, generation: int) -> str:
+    # The time of the last source change only tells apart pages rebuilt from scratch (a fresh
+    # database restarts the counters); the revision and the generation do the real work.
+    changed = page.updated_at.timestamp()
+    return f"content:rendered:{page.pk}:{page.revision}:{generation}:{changed}:{language}"
+
+
+def render_page(page: Page, language: str) -> RenderedPage:
+    """``page`` as read in ``language``, from the cache when nothing changed since."""
+    key = _cache_key(page, language, content_generation())
+    found = cache.get(key)
+    if isinstance(found, RenderedPage):
+        return found
+    rendered = _render(page, language)
+    cache.set(key, rendered, CACHE_SECONDS)
+    return rendered
+
+
+def plain_text(markdown: str) -> str:
+    """What a reader reads of a unit's Markdown, as plain text (for search)."""
+    return markup.plain_text(markdown)
+
+
+def language_figures(page: Page) -> dict[str, int]:
+    """Completeness of ``page`` in each of its target languages, from the stored figures."""
+    return dict(PageLanguageStats.objects.filter(page=page).values_list("language", "percent"))
+
+
+@dataclass(frozen=True)
+class MenuItem:
+    slug: str
+    title: str
+    # The language the title is shown in (the source's when it is not translated).
+    language: str
+    dir: Literal["ltr", "rtl"]
+
+
+def _menu(language: str) -> tuple[MenuItem, ...]:
+    pages = list(
+        Page.objects.filter(published=True, menu_order__isnull=False).order_by("menu_order", "slug")
+    )
+    titles = dict(Unit.objects.filter(page__in=pages, key="title").values_list("page_id", "text"))
+    translated = dict(
+        Translation.objects.filter(
+            unit__page__in=pages, unit__key="title", language=language
+        ).values_list("unit__page_id", "text")
+    )
+    items = []
+    for page in pages:
+        if page.source_language == language or page.pk not in translated:
+            text, shown_in = titles.get(page.pk, page.slug), page.source_language
+        else:
+            text, shown_in = translated[page.pk], language
+        items.append(
+            MenuItem(
+                slug=page.slug,
+                title=markup.plain_line(text),
+                language=shown_in,
+                dir=direction(shown_in),
+            )
+        )
+    return tuple(items)
+
+
+def site_menu(language: str) -> tuple[MenuItem, ...]:
+    """The pages of the site menu, in order, with their titles in ``language`` (three small
+    reads; public pages are cached whole, see core/page_cache.py)."""
+    return _menu(language)
+
+
+def crisis_banners(language: str) -> tuple[RenderedPage, ...]:
+    """Published crisis pages whose banner is switched on, as read in ``language``."""
+    pages = Page.objects.filter(kind=PageKind.CRISIS, published=True, banner=True).order_by(
+        "-updated_at", "slug"
+    )
+    return tuple(render_page(page, language) for page in pages)
