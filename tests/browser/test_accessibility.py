@@ -4,39 +4,20 @@ The pages themselves carry no JavaScript; axe runs in a separate, script-enabled
 inspect them.
 """
 
-from collections.abc import Iterator
 from datetime import timedelta
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.utils import timezone
 from playwright.sync_api import Browser, Page, expect
 
 from rightsdesk.accounts.permissions import Role
 from rightsdesk.cases import linking, services, sla
 from rightsdesk.cases.models import Case
-from tests.browser.conftest import confirm_recovery_key
+from tests.browser.conftest import confirm_recovery_key, violations
 from tests.cases.casework import Team, fresh, make_case, make_team, private_key
 from tests.factories import StaffLogin, make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
-
-
-@pytest.fixture
-def audited_page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(java_script_enabled=True)
-    yield context.new_page()
-    context.close()
-
-
-def violations(page: Page) -> list[str]:
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA}})
-    return [
-        f"{item['id']} ({item['impact']}): {[node['target'] for node in item['nodes']]}"
-        for item in results.response["violations"]
-    ]
 
 
 @pytest.mark.parametrize("language", ["en", "fa", "ar", "zh-hans"])

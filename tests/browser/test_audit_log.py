@@ -5,17 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page
 
 from rightsdesk.accounts.permissions import Role
 from rightsdesk.audit.models import Action, AuditEntry
 from rightsdesk.audit.services import audit_record
+from tests.browser.conftest import violations
 from tests.factories import StaffLogin, make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
 def open_page(browser: Browser, *, javascript: bool) -> Iterator[Page]:
@@ -42,14 +40,6 @@ def sign_in(page: Page, base: str, login: StaffLogin, language: str = "en") -> N
     page.fill("#id_code", login.code())
     page.click("main form button[type=submit]")
     assert page.url.endswith(f"/{language}/staff/")
-
-
-def violations(page: Page) -> list[str]:
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA}})
-    return [
-        f"{item['id']} ({item['impact']}): {[node['target'] for node in item['nodes']]}"
-        for item in results.response["violations"]
-    ]
 
 
 @pytest.mark.parametrize("language", ["en", "fa"])

@@ -3,19 +3,16 @@ remembered choice of language."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Page, expect
 
 from rightsdesk.content.models import Page as ContentPage
 from rightsdesk.content.services import translation_save
+from tests.browser.conftest import violations
 from tests.content.pages import make_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 OVERVIEW = """
     ## Whom we support
 
@@ -58,21 +55,6 @@ def content() -> None:
         banner=True,
         menu=2,
     )
-
-
-@pytest.fixture
-def audited_page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context(java_script_enabled=True)
-    yield context.new_page()
-    context.close()
-
-
-def violations(page: Page) -> list[str]:
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA}})
-    return [
-        f"{item['id']} ({item['impact']}): {[node['target'] for node in item['nodes']]}"
-        for item in results.response["violations"]
-    ]
 
 
 @pytest.mark.parametrize("language", ["en", "ar"])

@@ -13,19 +13,18 @@ from pathlib import Path
 
 import polib  # type: ignore[import-untyped]
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from django.core.cache import caches
 from django.core.management import call_command
 from playwright.sync_api import Browser, Page, expect
 
 from rightsdesk.accounts.permissions import Role
 from rightsdesk.content.models import Page as ContentPage
+from tests.browser.conftest import violations
 from tests.browser.test_accessibility import staff_sign_in
 from tests.factories import make_staff
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 NEW_PARAGRAPH = "We also answer questions about safety from partner organisations."
 
 
@@ -39,26 +38,10 @@ def shipped_content() -> list[str]:
 
 
 @pytest.fixture
-def audited_page(browser: Browser) -> Iterator[Page]:
-    """axe needs scripts; the pages themselves carry none, so this changes nothing they do."""
-    context = browser.new_context(java_script_enabled=True)
-    yield context.new_page()
-    context.close()
-
-
-@pytest.fixture
 def reader(browser: Browser) -> Iterator[Page]:
     context = browser.new_context(java_script_enabled=False, accept_downloads=True)
     yield context.new_page()
     context.close()
-
-
-def violations(page: Page) -> list[str]:
-    results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA}})
-    return [
-        f"{item['id']} ({item['impact']}): {[node['target'] for node in item['nodes']]}"
-        for item in results.response["violations"]
-    ]
 
 
 @pytest.mark.parametrize("language", ["en", "ar"])

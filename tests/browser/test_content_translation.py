@@ -11,7 +11,8 @@ from playwright.sync_api import Browser, Page
 from rightsdesk.accounts.permissions import Role
 from rightsdesk.content.models import Translation
 from rightsdesk.content.services import translation_save
-from tests.browser.test_audit_log import open_page, sign_in, violations
+from tests.browser.conftest import violations
+from tests.browser.test_audit_log import open_page, sign_in
 from tests.content.pages import make_page
 from tests.factories import make_staff
 
