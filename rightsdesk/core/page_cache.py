@@ -118,6 +118,7 @@ class PublicPageFrontCache:
             response = HttpResponse(content)
             for name, value in headers:
                 response.headers[name] = value
+            response.headers["Content-Length"] = str(len(content))
             return response
         response = self.get_response(request)
         if (

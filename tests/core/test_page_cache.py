@@ -37,6 +37,7 @@ def test_anonymous_cookieless_visits_share_one_rendering(client: Client, renders
     # Headers are still added on every response.
     assert "default-src 'none'" in second["Content-Security-Policy"]
     assert second["Content-Language"] == "fa"
+    assert second["Content-Length"] == str(len(second.content))
 
 
 @pytest.mark.django_db
