@@ -13,7 +13,7 @@ HOST ?= 127.0.0.1
 LOCALES := -l en -l zh_Hans -l ar -l fa -l es -l fr -l ru
 PORT ?= 8000
 
-.PHONY: help install run demo audit test lint types migrations-check unit test-sqlite test-postgres test-browser messages compile-messages bench clean
+.PHONY: help install run demo audit test lint types migrations-check content-check unit test-sqlite test-postgres test-browser messages compile-messages bench clean
 
 help: ## Show this help.
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  \033[1m%-18s\033[0m %s\n", $$1, $$2}'
@@ -45,7 +45,7 @@ demo: install ## Load the public pages and the demo data set, and print how to s
 messages: install ## Extract translatable strings into every locale's .po file.
 	$(BIN)/python -m rightsdesk makemessages $(LOCALES) $(I18N_IGNORE) --no-obsolete --add-location=file
 
-test: install lint types migrations-check test-sqlite test-postgres test-browser ## Everything: lint, types, SQLite, PostgreSQL and browser tests.
+test: install lint types migrations-check content-check test-sqlite test-postgres test-browser ## Everything: lint, types, SQLite, PostgreSQL and browser tests.
 	@echo "make test: all suites passed"
 
 lint: $(STAMP) ## ruff.
@@ -57,6 +57,10 @@ types: $(STAMP) ## mypy (strict on crypto and services).
 
 migrations-check: $(STAMP) ## Fail when a model change has no migration.
 	RIGHTSDESK_DATA_DIR=$$(mktemp -d) $(BIN)/python -m rightsdesk makemigrations --check --dry-run
+
+content-check: $(STAMP) ## Fail when a file under content/ is broken or a block has no <!--T:n--> marker.
+	@dir=$$(mktemp -d) && RIGHTSDESK_DATA_DIR=$$dir $(BIN)/python -m rightsdesk migrate --no-input -v0 \
+		&& RIGHTSDESK_DATA_DIR=$$dir $(BIN)/python -m rightsdesk content -v0 sync --check; status=$$?; rm -rf $$dir; exit $$status
 
 test-sqlite: $(STAMP) ## The unit and integration tests on SQLite.
 	env -u DATABASE_URL $(BIN)/pytest -m "not browser" --cov
@@ -88,6 +92,7 @@ bench: $(STAMP) ## Benchmarks (print figures; not part of make test). All but pa
 	$(BIN)/python bench/upload.py
 	$(BIN)/python bench/cases.py
 	$(BIN)/python bench/content.py
+	$(BIN)/python bench/footprint.py
 
 clean: ## Remove the virtual environment and caches (keeps ./var).
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "rightsdesk.cases",
     "rightsdesk.intake",
     "rightsdesk.content",
+    "rightsdesk.safety",
     "rightsdesk.demo",
 ]
 
@@ -352,6 +353,21 @@ if RETENTION_DAYS < 1 or not 0 <= RETENTION_WARNING_DAYS < RETENTION_DAYS:
         "between 0 and one less than it"
     )
 
+# The wiki footprint check reads user pages only from hosts ending in one of these names (never an
+# address, a port or a path, so the server cannot be turned against internal services), and runs
+# at most this many checks a minute per client (a keyed hash of the address, kept a minute in
+# memory) and in all.
+RIGHTSDESK_FOOTPRINT_WIKI_SUFFIXES = config.words(
+    "RIGHTSDESK_FOOTPRINT_WIKI_SUFFIXES",
+    [
+        *("wikipedia.org", "wikimedia.org", "wiktionary.org", "wikiquote.org", "wikibooks.org"),
+        *("wikisource.org", "wikinews.org", "wikiversity.org", "wikivoyage.org", "wikidata.org"),
+        *("mediawiki.org", "wikifunctions.org"),
+    ],
+)
+FOOTPRINT_CHECKS_PER_MINUTE = config.integer("RIGHTSDESK_FOOTPRINT_CHECKS_PER_MINUTE", 5)
+FOOTPRINT_CHECKS_PER_MINUTE_ALL = config.integer("RIGHTSDESK_FOOTPRINT_CHECKS_PER_MINUTE_ALL", 60)
+
 # Where the "Leave this site quickly" link goes: somewhere ordinary that raises no questions.
 QUICK_EXIT_URL = config.text("RIGHTSDESK_QUICK_EXIT_URL", "https://www.wikipedia.org/")
 SITE_NAME = config.text("RIGHTSDESK_SITE_NAME", "rightsdesk")
@@ -382,6 +398,8 @@ LOGGING = {
     "loggers": {
         # django.server would print every request line with the client address.
         "django.server": {"handlers": [], "propagate": False},
+        # urllib3 prints request URLs at debug level; the footprint check's carry a user name.
+        "urllib3": {"level": "WARNING"},
         "django.request": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }

@@ -18,6 +18,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
 urlpatterns += i18n_patterns(
     path("", include("rightsdesk.core.urls")),
     path("report/", include("rightsdesk.intake.urls")),
+    path("safety/", include("rightsdesk.safety.urls")),
     path("staff/", include("rightsdesk.accounts.urls")),
     path("staff/cases/", include("rightsdesk.cases.urls")),
     path("staff/notifications/", include("rightsdesk.notifications.urls")),

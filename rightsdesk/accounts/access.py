@@ -73,6 +73,7 @@ PUBLIC_URL_NAMES: frozenset[str] = frozenset(
         "intake:followup-files",
         "intake:followup-withdraw",
         "intake:followup-leave",
+        "safety:footprint",
     }
 )
 

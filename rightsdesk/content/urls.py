@@ -8,7 +8,7 @@ class PageSlugConverter:
     404 rather than be redirected to ``/en/api/`` as if it were a page."""
 
     regex = (
-        r"(?!(?:api|staff|report|static|language|healthz|search)(?:/|$))"
+        r"(?!(?:api|staff|report|safety|static|language|healthz|search)(?:/|$))"
         r"[a-z0-9]+(?:-[a-z0-9]+)*"
     )
 

@@ -80,6 +80,10 @@ MATRIX: dict[tuple[str, str], dict[str, int]] = {
     ("intake:followup-files", "POST"): dict.fromkeys(ALL_ROLES, 302),
     ("intake:followup-withdraw", "GET"): dict.fromkeys(ALL_ROLES, 302),
     ("intake:followup-leave", "POST"): dict.fromkeys(ALL_ROLES, 302),
+    # The wiki footprint check is public; an empty form comes back with its errors.
+    ("safety:footprint", "GET"): dict.fromkeys(ALL_ROLES, 200),
+    ("safety:footprint", "POST"): dict.fromkeys(ALL_ROLES, 200),
+    ("safety:footprint", "PUT"): dict.fromkeys(ALL_ROLES, 405),
     # The reporting API is public; reporter endpoints demand their own bearer token.
     ("api:api-root", "GET"): dict.fromkeys(ALL_ROLES, 404),
     ("api:openapi-json", "GET"): dict.fromkeys(ALL_ROLES, 200),
