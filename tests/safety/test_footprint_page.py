@@ -27,7 +27,9 @@ from rightsdesk.safety.forms import MAX_WIKITEXT_BYTES
 pytestmark = pytest.mark.django_db
 
 API = Path(__file__).parent / "api"
-URL = "/fa/safety/footprint/"
+# The messages are checked in English; the Persian page is checked for its direction and wiki.
+URL = "/en/safety/footprint/"
+PERSIAN_URL = "/fa/safety/footprint/"
 PERSIAN_PAGE = """{{جعبه کاربر شروع}}
 {{کاربر ساکن تهران}}
 {{جعبه کاربر پایان}}
@@ -101,12 +103,13 @@ def text_of(response) -> str:
 
 
 def test_the_page_shows_both_forms_with_the_wiki_of_the_page_language(client: Client):
+    persian = text_of(client.get(PERSIAN_URL))
+    assert 'dir="rtl"' in persian
+    assert 'value="fa.wikipedia.org"' in persian
     response = client.get(URL)
     assert response.status_code == 200
     page = text_of(response)
-    assert 'dir="rtl"' in page
     assert 'name="user-wiki"' in page
-    assert 'value="fa.wikipedia.org"' in page
     assert 'name="wikitext-wikitext"' in page
     assert 'enctype="multipart/form-data"' in page
     assert page.count("csrfmiddlewaretoken") == 2
@@ -157,7 +160,7 @@ def test_a_user_check_shows_findings_by_severity_and_the_other_wikis(client: Cli
     assert "footprint-finding--email" in page
     assert '<q dir="auto" class="user-text">[[پرونده:Parisa at home.jpg' in page
     assert "User talk:Parisa" in page
-    assert "/fa/digital-safety/" in page
+    assert "/en/digital-safety/" in page
     assert "Your account also exists on 3 other wikis" in page
     for host in ("commons.wikimedia.org", "en.wikipedia.org", "www.wikidata.org"):
         assert f'<li dir="ltr">{host}</li>' in page
