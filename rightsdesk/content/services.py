@@ -87,11 +87,16 @@ def content_changed() -> None:
         ContentState.objects.get_or_create(pk=1, defaults={"generation": 1})
 
 
-def _touched(page: Page) -> None:
-    Page.objects.filter(pk=page.pk).update(revision=F("revision") + 1)
-    page.refresh_from_db(fields=["revision"])
-    search.index_page(page)
-    content_changed()
+def pages_changed(pages: Iterable[Page]) -> None:
+    """After a change to one page or several (a PO import, say): bump each page's revision and
+    re-index it, then bump the content generation once."""
+    pages = list(pages)
+    for page in pages:
+        Page.objects.filter(pk=page.pk).update(revision=F("revision") + 1)
+        page.refresh_from_db(fields=["revision"])
+        search.index_page(page)
+    if pages:
+        content_changed()
 
 
 def page_stats_refresh(page: Page, languages: Iterable[str] | None = None) -> None:
@@ -193,7 +198,7 @@ def page_apply_source(
             page.save(update_fields=["updated_at"])
         if change.any:
             page_stats_refresh(page)
-            _touched(page)
+            pages_changed([page])
             audit_record(
                 action=Action.CONTENT_CHANGE,
                 actor=actor,
@@ -243,7 +248,7 @@ def translation_save(
                 },
             )
         page_stats_refresh(unit.page, [language])
-        _touched(unit.page)
+        pages_changed([unit.page])
         audit_record(
             action=Action.TRANSLATION_CHANGE,
             actor=actor,
@@ -262,7 +267,7 @@ def translation_confirm(*, translation: Translation, actor: StaffMember | None) 
         translation.updated_at = now()
         translation.save()
         page_stats_refresh(unit.page, [translation.language])
-        _touched(unit.page)
+        pages_changed([unit.page])
         audit_record(
             action=Action.TRANSLATION_CHANGE,
             actor=actor,
@@ -276,25 +281,13 @@ def page_banner_set(*, page: Page, on: bool, actor: StaffMember | None) -> Page:
     with transaction.atomic():
         page.banner = on
         page.save(update_fields=["banner"])
-        _touched(page)
+        pages_changed([page])
         audit_record(
             action=Action.CONTENT_CHANGE,
             actor=actor,
             detail={"page": page.slug, "banner": on},
         )
     return page
-
-
-def pages_changed(pages: Iterable[Page]) -> None:
-    """After a change spanning several pages (a PO import, say): bump each page's revision and
-    re-index it, then bump the content generation once."""
-    pages = list(pages)
-    for page in pages:
-        Page.objects.filter(pk=page.pk).update(revision=F("revision") + 1)
-        page.refresh_from_db(fields=["revision"])
-        search.index_page(page)
-    if pages:
-        content_changed()
 
 
 class TranslationChanged(Exception):
