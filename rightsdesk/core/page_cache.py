@@ -37,8 +37,16 @@ CSRF_FIELD = re.compile(rb'(name="csrfmiddlewaretoken" value=")[^"]*(")')
 PLACEHOLDER = b"\x00csrf-token\x00"
 
 
+def _generation(request: HttpRequest) -> int:
+    """The content generation, read once per request: a page with a form misses the front cache
+    and then looks in the view's, and both keys hold it."""
+    if not hasattr(request, "content_generation"):
+        request.content_generation = content_generation()  # type: ignore[attr-defined]
+    return request.content_generation  # type: ignore[attr-defined,no-any-return]
+
+
 def _key(request: HttpRequest) -> str:
-    return f"page:{content_generation()}:{get_language()}:{request.get_full_path()}"
+    return f"page:{_generation(request)}:{get_language()}:{request.get_full_path()}"
 
 
 def _anonymous(request: HttpRequest) -> bool:
@@ -111,7 +119,7 @@ class PublicPageFrontCache:
         except DisallowedHost:
             return self.get_response(request)
         cache = caches[CACHE_ALIAS]
-        key = f"front:{content_generation()}:{request.get_full_path()}"
+        key = f"front:{_generation(request)}:{request.get_full_path()}"
         stored = cache.get(key)
         if stored is not None:
             content, headers = stored

@@ -111,3 +111,16 @@ def test_the_front_cache_answers_only_hosts_the_site_accepts(client: Client, ren
     assert client.get("/en/").status_code == 200
     assert client.get("/en/", HTTP_HOST="attacker.example").status_code == 400
     assert renders == ["core/home.html"]
+
+
+@pytest.mark.django_db
+@pytest.mark.usefixtures("page_cache")
+def test_a_cached_form_page_reads_the_content_generation_once(client: Client):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get("/en/staff/sign-in/")
+    with CaptureQueriesContext(connection) as queries:
+        assert Client().get("/en/staff/sign-in/").status_code == 200
+    reads = [q["sql"] for q in queries if "content_contentstate" in q["sql"]]
+    assert len(reads) == 1
