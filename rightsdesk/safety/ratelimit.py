@@ -8,13 +8,11 @@ to the database or a log.
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-
 from django.conf import settings
 from django.core.cache import caches
 from django.http import HttpRequest
 
+from rightsdesk.accounts.throttle import throttle_key
 from rightsdesk.core.clock import now
 
 WINDOW_SECONDS = 60
@@ -22,11 +20,9 @@ CACHE_ALIAS = "default"
 
 
 def client_key(request: HttpRequest) -> str:
+    """The client's address, hashed under the server's key as the sign-in throttle does."""
     address = str(request.META.get(settings.CLIENT_ADDRESS_HEADER, ""))
-    digest = hmac.new(
-        settings.SECRET_KEY.encode(), f"footprint-client:{address}".encode(), hashlib.sha256
-    )
-    return digest.hexdigest()[:32]
+    return throttle_key("footprint-client", address)
 
 
 def _spend(key: str, limit: int) -> bool:
