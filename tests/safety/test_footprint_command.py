@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-import functools
 import io
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
 from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
 
-from rightsdesk.safety.footprint import report
-from rightsdesk.safety.footprint.wiki import WikiClient
+from tests.safety.api import recorded, serve
 from tests.safety.wikitext import DIRECTORY
-
-API = Path(__file__).parent / "api"
-
-
-def recorded(name: str) -> Any:
-    return json.loads((API / name).read_text(encoding="utf-8"))
 
 
 def footprint(*args: str, stdin: str | None = None, monkeypatch=None) -> str:
@@ -30,23 +20,6 @@ def footprint(*args: str, stdin: str | None = None, monkeypatch=None) -> str:
         monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
     call_command("footprint", *args, stdout=out)
     return out.getvalue()
-
-
-@pytest.fixture
-def wiki(httpserver: HTTPServer, monkeypatch) -> HTTPServer:
-    """Points the check at the local server instead of the real wiki."""
-    monkeypatch.setattr(
-        report, "WikiClient", functools.partial(WikiClient, base_url=httpserver.url_for("/"))
-    )
-    return httpserver
-
-
-def serve(server: HTTPServer, pages: str, accounts: str = "globaluserinfo_merged.json") -> None:
-    def answer(request: Request) -> Response:
-        name = accounts if request.args.get("meta") == "globaluserinfo" else pages
-        return Response(json.dumps(recorded(name)), content_type="application/json")
-
-    server.expect_request("/w/api.php").respond_with_handler(answer)
 
 
 # Wikitext files.

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import functools
-import json
 import logging
 import re
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,16 +14,14 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 from pytest_httpserver import HTTPServer
-from werkzeug import Request, Response
 
 from rightsdesk.safety import ratelimit
 from rightsdesk.safety.footprint import report
-from rightsdesk.safety.footprint.wiki import WikiClient
 from rightsdesk.safety.forms import MAX_WIKITEXT_BYTES
+from tests.safety.api import recorded, serve
 
 pytestmark = pytest.mark.django_db
 
-API = Path(__file__).parent / "api"
 # The messages are checked in English; the Persian page is checked for its direction and wiki.
 URL = "/en/safety/footprint/"
 PERSIAN_URL = "/fa/safety/footprint/"
@@ -36,10 +31,6 @@ PERSIAN_PAGE = """{{جعبه کاربر شروع}}
 [[پرونده:Me.jpg|بندانگشتی|من]]
 سلام! از سال ۱۳۹۵ در ویکی‌پدیا ویرایش می‌کنم.
 """
-
-
-def recorded(name: str) -> Any:
-    return json.loads((API / name).read_text(encoding="utf-8"))
 
 
 @pytest.fixture(autouse=True)
@@ -57,26 +48,6 @@ def fresh_rate_limit_and_language():
     yield
     caches["default"].clear()
     translation.activate(language)
-
-
-@pytest.fixture
-def wiki(httpserver: HTTPServer, monkeypatch) -> HTTPServer:
-    """Points every check at the local server instead of the real wiki."""
-    monkeypatch.setattr(
-        report, "WikiClient", functools.partial(WikiClient, base_url=httpserver.url_for("/"))
-    )
-    return httpserver
-
-
-def serve(server: HTTPServer, pages: str, accounts: str = "globaluserinfo_merged.json") -> None:
-    """Answers the page request and the global account request with recorded answers."""
-
-    def answer(request: Request) -> Response:
-        name = accounts if request.args.get("meta") == "globaluserinfo" else pages
-        return Response(json.dumps(recorded(name)), content_type="application/json")
-
-    server.clear_all_handlers()
-    server.expect_request("/w/api.php").respond_with_handler(answer)
 
 
 def check_user(client: Client, username: str, wiki: str = "fa.wikipedia.org", url: str = URL):

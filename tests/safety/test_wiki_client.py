@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import logging
 import time
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,12 +23,7 @@ from rightsdesk.safety.footprint.wiki import (
     allowed_host,
     valid_username,
 )
-
-API = Path(__file__).parent / "api"
-
-
-def recorded(name: str) -> Any:
-    return json.loads((API / name).read_text(encoding="utf-8"))
+from tests.safety.api import recorded
 
 
 class RecordingWiki:
