@@ -74,6 +74,18 @@ PUBLIC_URL_NAMES: frozenset[str] = frozenset(
         "intake:followup-withdraw",
         "intake:followup-leave",
         "safety:footprint",
+        "safety:emergencies",
+        "safety:workflow",
+        "safety:workflow-node",
+        "safety:workflow-ask",
+        "safety:checkup",
+        "safety:checkup-plan",
+        "safety:index",
+        "safety:learn",
+        "safety:progress-reset",
+        "safety:topic",
+        "safety:lesson",
+        "safety:lesson-progress",
     }
 )
 

@@ -8,7 +8,8 @@ from django.core.validators import MaxLengthValidator
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
-from rightsdesk.content.models import Page, PageKind
+from rightsdesk.content.kinds import source_problems
+from rightsdesk.content.models import EDITABLE_KINDS, Page, PageKind
 from rightsdesk.content.services import shipped_languages
 from rightsdesk.content.source import (
     SLUG,
@@ -106,7 +107,9 @@ class PageSourceForm(forms.Form):
         max_length=300,
         help_text=_("Crisis pages: the country or region the page is about."),
     )
-    kind = forms.ChoiceField(label=_("Kind of page"), choices=PageKind.choices)
+    kind = forms.ChoiceField(
+        label=_("Kind of page"), choices=[(kind.value, kind.label) for kind in EDITABLE_KINDS]
+    )
     body = forms.CharField(
         label=_("Text"),
         required=False,
@@ -134,6 +137,12 @@ class PageSourceForm(forms.Form):
         language = page.source_language if page is not None else settings.LANGUAGE_CODE
         for name in ("title", "summary", "region", "body"):
             self.fields[name].widget.attrs["lang"] = language
+        if page is not None and page.kind not in EDITABLE_KINDS:
+            # A lesson stays a lesson: its kind decides where it is read and what it must hold.
+            field = cast(forms.ChoiceField, self.fields["kind"])
+            field.choices = [(page.kind, PageKind(page.kind).label)]
+            field.disabled = True
+            self.initial["kind"] = page.kind
         # True when the page's text changed since the editor opened it (see clean()).
         self.conflict = False
 
@@ -184,7 +193,10 @@ class PageSourceForm(forms.Form):
             units=tuple(units),
             path=page.source_path if page is not None else "",
             file_hash=page.source_file_hash if page is not None else "",
+            details=None,
         )
+        for problem in source_problems([cleaned["source"]], whole_tree=False):
+            self.add_error("body", problem.message)
         return cleaned
 
 

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 from urllib.parse import quote
 
 import nh3
@@ -30,6 +32,9 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+
+if TYPE_CHECKING:
+    from rightsdesk.content.glossary import TermLinker
 
 ALLOWED_TAGS = frozenset(
     {
@@ -61,7 +66,12 @@ ALLOWED_TAGS = frozenset(
     }
 )
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}}
-ALLOWED_ATTRIBUTE_VALUES = {"th": {"scope": {"row", "col", "rowgroup", "colgroup"}}}
+# Links to the glossary that lessons make by themselves (see content/glossary.py).
+GLOSSARY_LINK_CLASS = "glossary-term"
+ALLOWED_ATTRIBUTE_VALUES = {
+    "th": {"scope": {"row", "col", "rowgroup", "colgroup"}},
+    "a": {"class": {GLOSSARY_LINK_CLASS}},
+}
 URL_SCHEMES = frozenset({"https", "http", "mailto", "tel"})
 # Removed together with everything inside them, not merely unwrapped.
 DROPPED_WITH_CONTENT = frozenset(
@@ -123,11 +133,32 @@ def _substitute(text: str, values: dict[str, str], pattern: re.Pattern[str] = PL
     return pattern.sub(lambda match: values.get(match.group(1), match.group(0)), text)
 
 
+# Other apps' link schemes (``lesson:``, ``workflow:``…): scheme → (target, language) → URL.
+LinkResolver = Callable[[str, str], "str | None"]
+_link_schemes: dict[str, LinkResolver] = {}
+
+
+def link_scheme_register(scheme: str, resolver: LinkResolver) -> None:
+    """Let content link to ``<scheme>:<target>``; ``resolver`` gives the URL in a language, or
+    None when the target names nothing (the link text is then kept without a link)."""
+    _link_schemes[scheme] = resolver
+
+
 def link_target(href: str, language: str) -> str | None:
-    """Where a ``page:`` or ``url:`` link goes in ``language``; None when it goes nowhere.
+    """Where a ``page:``, ``url:`` or registered scheme's link goes in ``language``; None when it
+    goes nowhere.
 
     Any other target is returned unchanged (the sanitiser judges its scheme).
     """
+    scheme, colon, target = href.partition(":")
+    if colon and (scheme in _link_schemes or scheme in {"page", "url"}) and "#" in target:
+        # ``page:glossary#tor``: the address of the page, then the place on it.
+        target, _hash, fragment = target.partition("#")
+        found = link_target(f"{scheme}:{target}", language)
+        return f"{found}#{quote(fragment)}" if found is not None else None
+    if colon and scheme in _link_schemes:
+        with translation.override(language):
+            return _link_schemes[scheme](target, language)
     if href.startswith("page:"):
         name, kwargs = "content:page", {"slug": href.removeprefix("page:")}
     elif href.startswith("url:"):
@@ -180,12 +211,47 @@ def _escaped(values: dict[str, str]) -> dict[str, str]:
     return {name: html.escape(value, quote=True) for name, value in values.items()}
 
 
-def _tokens(text: str, language: str) -> list[Token]:
+def _text_token(content: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = content
+    return token
+
+
+def _terms_linked(children: list[Token], linker: TermLinker) -> list[Token]:
+    """``children`` with glossary terms in their text linked, except inside a link."""
+    linked: list[Token] = []
+    depth = 0
+    for child in children:
+        if child.type == "link_open" or (
+            child.type == "html_inline" and re.match(r"<a[\s>]", child.content, re.IGNORECASE)
+        ):
+            depth += 1
+        elif child.type == "link_close" or (
+            child.type == "html_inline" and child.content.lower().startswith("</a")
+        ):
+            depth = max(depth - 1, 0)
+        if child.type != "text" or depth:
+            linked.append(child)
+            continue
+        for part, url in linker.split(child.content):
+            if url is None:
+                linked.append(_text_token(part))
+                continue
+            opening = Token("link_open", "a", 1)
+            opening.attrs = {"href": url, "class": GLOSSARY_LINK_CLASS}
+            linked += [opening, _text_token(part), Token("link_close", "a", -1)]
+    return linked
+
+
+def _tokens(text: str, language: str, linker: TermLinker | None = None) -> list[Token]:
     values = placeholder_values()
     tokens = _parser.parse(text)
+    in_heading = False
     for token in tokens:
         if token.type == "inline":
             token.children = _children(token, values, language)
+            if linker is not None and not in_heading:
+                token.children = _terms_linked(token.children, linker)
         elif token.type in {"fence", "code_block"}:
             token.content = _substitute(token.content, values)
         elif token.type == "html_block":
@@ -193,6 +259,7 @@ def _tokens(text: str, language: str) -> list[Token]:
         elif token.type in {"heading_open", "heading_close"}:
             # The page title is the only <h1>; sections run from <h2> to <h4>.
             token.tag = HEADING_LEVELS.get(token.tag, token.tag)
+            in_heading = token.type == "heading_open"
         elif token.type == "th_open":
             token.attrSet("scope", "col")
     return tokens
@@ -203,10 +270,19 @@ def sanitise(raw_html: str) -> str:
     return str(_cleaner.clean(raw_html))
 
 
-def markdown_html(text: str, language: str) -> SafeString:
-    """A unit's Markdown as safe HTML, its links pointing to pages in ``language``."""
-    rendered = _parser.renderer.render(_tokens(text, language), _parser.options, {})
+def markdown_html(text: str, language: str, *, linker: TermLinker | None = None) -> SafeString:
+    """A unit's Markdown as safe HTML, its links pointing to pages in ``language``; with a
+    ``linker``, glossary terms not yet linked in the same lesson become links."""
+    rendered = _parser.renderer.render(_tokens(text, language, linker), _parser.options, {})
     return mark_safe(sanitise(rendered))  # noqa: S308  (nh3 output, allow-list above)
+
+
+def inline_html(text: str, language: str, *, linker: TermLinker | None = None) -> SafeString:
+    """One line of Markdown (a checklist item) as safe HTML without a paragraph around it."""
+    html_text = str(markdown_html(text, language, linker=linker)).strip()
+    if html_text.startswith("<p>") and html_text.endswith("</p>") and html_text.count("<p>") == 1:
+        html_text = html_text[3:-4]
+    return mark_safe(html_text)  # noqa: S308  (sanitised above)
 
 
 def plain_html(text: str) -> SafeString:

@@ -16,6 +16,15 @@ from django.utils.translation import gettext_lazy as _
 class PageKind(models.TextChoices):
     PAGE = "page", _("Page")
     CRISIS = "crisis", _("Crisis page")
+    GLOSSARY = "glossary", _("Glossary")
+    TOPIC = "topic", _("Safety topic")
+    LESSON = "lesson", _("Safety lesson")
+    WORKFLOW = "workflow", _("Emergency workflow")
+
+
+# Kinds an editor may give a page on the site; the others are read in their own places, under
+# rules that only their source files (and ``content sync``) hold them to.
+EDITABLE_KINDS = (PageKind.PAGE, PageKind.CRISIS)
 
 
 class Page(models.Model):
@@ -27,6 +36,9 @@ class Page(models.Model):
     banner = models.BooleanField(default=False)
     # Position in the site menu; pages without one are reached by links only.
     menu_order = models.PositiveSmallIntegerField(null=True, blank=True)
+    # Where a page of the safety centre belongs: a lesson's ``topic`` and ``level``, the
+    # ``position`` of a topic, lesson or workflow (see ``source.PLACING_FIELDS``).
+    details = models.JSONField(default=dict, blank=True)
     # Where the page was loaded from, and the file's hash then: ``content sync`` skips a file
     # that has not changed, and refuses to overwrite edits made on the site since.
     source_path = models.CharField(max_length=255, blank=True)

@@ -16,7 +16,8 @@ other pages are part of a rendering, hence the generation).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import lru_cache
 from typing import Literal
@@ -25,7 +26,7 @@ from django.core.cache import cache
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language_info
 
-from rightsdesk.content import markup
+from rightsdesk.content import glossary, markup
 from rightsdesk.content.models import Page, PageKind, PageLanguageStats, Translation, Unit
 from rightsdesk.content.services import content_generation
 
@@ -51,6 +52,8 @@ class RenderedUnit:
     # The language the text shown is in, and its direction.
     language: str
     dir: Literal["ltr", "rtl"]
+    # The id a glossary entry is linked to by (``#doxxing``); empty for other units.
+    anchor: str = ""
 
     @property
     def marked(self) -> bool:
@@ -105,45 +108,78 @@ class RenderedPage:
 
     @property
     def runs(self) -> tuple[UnitRun, ...]:
-        runs: list[UnitRun] = []
-        for unit in self.units:
-            last = runs[-1] if runs else None
-            if last is not None and last.state == unit.state and last.language == unit.language:
-                runs[-1] = UnitRun(last.state, last.language, last.dir, (*last.units, unit))
-            else:
-                runs.append(UnitRun(unit.state, unit.language, unit.dir, (unit,)))
-        return tuple(runs)
+        return unit_runs(self.units)
+
+
+def unit_runs(units: Sequence[RenderedUnit]) -> tuple[UnitRun, ...]:
+    """Consecutive units in the same state and language, so a stretch of untranslated text is
+    marked once."""
+    runs: list[UnitRun] = []
+    for unit in units:
+        last = runs[-1] if runs else None
+        if last is not None and last.state == unit.state and last.language == unit.language:
+            runs[-1] = UnitRun(last.state, last.language, last.dir, (*last.units, unit))
+        else:
+            runs.append(UnitRun(unit.state, unit.language, unit.dir, (unit,)))
+    return tuple(runs)
+
+
+@dataclass(frozen=True)
+class ShownText:
+    """The text a reader of one language gets for a unit, its state and its language."""
+
+    text: str
+    state: UnitState
+    language: str
+
+
+def shown_text(unit: Unit, translation: Translation | None, page: Page, language: str) -> ShownText:
+    if language == page.source_language:
+        return ShownText(unit.text, "source", page.source_language)
+    if translation is None:
+        return ShownText(unit.text, "fallback", page.source_language)
+    state: UnitState = "translated" if translation.source_hash == unit.source_hash else "outdated"
+    return ShownText(translation.text, state, language)
+
+
+def page_translations(page: Page, language: str) -> dict[int, Translation]:
+    """The translations of ``page`` into ``language``, by unit id."""
+    if language == page.source_language:
+        return {}
+    return {
+        row.unit_id: row
+        for row in Translation.objects.filter(unit__page=page, language=language).only(
+            "unit_id", "text", "source_hash"
+        )
+    }
+
+
+def rendered_unit(key: str, shown: ShownText, html: SafeString) -> RenderedUnit:
+    return RenderedUnit(
+        key=key,
+        html=html,
+        state=shown.state,
+        language=shown.language,
+        dir=direction(shown.language),
+    )
 
 
 def _unit(unit: Unit, translation: Translation | None, page: Page, language: str) -> RenderedUnit:
-    text, shown_in = unit.text, page.source_language
-    state: UnitState
-    if language == page.source_language:
-        state = "source"
-    elif translation is None:
-        state = "fallback"
-    else:
-        text, shown_in = translation.text, language
-        state = "translated" if translation.source_hash == unit.source_hash else "outdated"
+    shown = shown_text(unit, translation, page, language)
     html = (
-        markup.plain_html(text) if unit.key in FIELD_KEYS else markup.markdown_html(text, language)
+        markup.plain_html(shown.text)
+        if unit.key in FIELD_KEYS
+        else markup.markdown_html(shown.text, language)
     )
-    return RenderedUnit(
-        key=unit.key, html=html, state=state, language=shown_in, dir=direction(shown_in)
-    )
+    return rendered_unit(unit.key, shown, html)
 
 
 def _render(page: Page, language: str) -> RenderedPage:
     units = list(page.units.all())
-    translations: dict[int, Translation] = {}
-    if language != page.source_language:
-        translations = {
-            row.unit_id: row
-            for row in Translation.objects.filter(unit__page=page, language=language).only(
-                "unit_id", "text", "source_hash"
-            )
-        }
+    translations = page_translations(page, language)
     rendered = {unit.key: _unit(unit, translations.get(unit.pk), page, language) for unit in units}
+    if page.kind == PageKind.GLOSSARY:
+        rendered = _with_anchors(rendered, units)
     texts = {unit.key: unit.text for unit in units}
     source_title = markup.plain_line(texts.get("title", page.slug))
     title_translation = translations.get(next((u.pk for u in units if u.key == "title"), -1))
@@ -175,6 +211,16 @@ def _render(page: Page, language: str) -> RenderedPage:
         percent=percent,
         updated_at=updated_at,
     )
+
+
+def _with_anchors(rendered: dict[str, RenderedUnit], units: list[Unit]) -> dict[str, RenderedUnit]:
+    """A glossary's entries carry the anchor lessons link to, taken from the source's term."""
+    anchored = dict(rendered)
+    for unit in units:
+        entry = glossary.entry_parse(unit.text) if unit.key not in FIELD_KEYS else None
+        if entry is not None:
+            anchored[unit.key] = replace(rendered[unit.key], anchor=glossary.anchor(entry.term))
+    return anchored
 
 
 def _cache_key(page: Page, language: str, generation: int) -> str:

@@ -156,6 +156,8 @@ def page_apply_source(
         }
         if change.created:
             wanted["banner"] = source.banner
+        if source.details is not None:
+            wanted["details"] = source.details
         for name, value in wanted.items():
             if getattr(page, name) != value:
                 setattr(page, name, value)

@@ -20,6 +20,7 @@ from django.utils import translation
 from django.utils.xmlutils import SimplerXMLGenerator
 from django.views.decorators.http import require_GET
 
+from rightsdesk.content.kinds import page_route
 from rightsdesk.content.models import Page, PageLanguageStats
 
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -75,7 +76,8 @@ def sitemap_entries() -> list[SitemapEntry]:
             language: stats.get((page.pk, language), page.updated_at) for language in _languages()
         }
         lastmods[page.source_language] = page.updated_at
-        entries += _versions("content:page", page.source_language, lastmods, slug=page.slug)
+        name, kwargs = page_route(page.slug, page.kind, page.details)
+        entries += _versions(name, page.source_language, lastmods, **kwargs)
     return entries
 
 

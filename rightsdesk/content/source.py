@@ -40,8 +40,19 @@ _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # Front-matter fields that are text for readers, hence translation units, in page order.
 TRANSLATABLE_FIELDS = ("title", "summary", "region")
-KINDS = ("page", "crisis")
-KNOWN_FIELDS = frozenset({*TRANSLATABLE_FIELDS, "slug", "kind", "published", "banner", "menu"})
+KINDS = ("page", "crisis", "glossary", "topic", "lesson", "workflow")
+# Front-matter fields that place a page of one of the safety centre's kinds: the topic a lesson
+# belongs to, its level, and the order of topics and workflows. Kept in ``Page.details``.
+DETAIL_FIELDS = ("topic", "level", "position")
+LEVELS = ("beginner", "intermediate", "advanced")
+PLACING_FIELDS = {
+    "lesson": ("topic", "level", "position"),
+    "topic": ("position",),
+    "workflow": ("position",),
+}
+KNOWN_FIELDS = frozenset(
+    {*TRANSLATABLE_FIELDS, *DETAIL_FIELDS, "slug", "kind", "published", "banner", "menu"}
+)
 
 _blocks = MarkdownIt("commonmark", {"html": True}).enable("table")
 
@@ -81,7 +92,9 @@ class SourcePage:
     units: tuple[SourceUnit, ...]
     path: str = ""
     file_hash: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
+    # ``topic``, ``level`` and ``position`` as given; None when the source cannot say (an edit
+    # on the site, whose form has no such fields), which keeps what the page has.
+    details: dict[str, Any] | None = field(default_factory=dict)
 
     def unit(self, key: str) -> SourceUnit | None:
         return next((unit for unit in self.units if unit.key == key), None)
@@ -256,6 +269,7 @@ def parse_source(raw: str, *, path: str = "", slug: str = "", language: str = "e
     menu = meta.get("menu")
     if menu is not None and (not isinstance(menu, int) or isinstance(menu, bool) or menu < 0):
         raise SourceError("menu must be a whole number", path=path, line=_field_line(raw, "menu"))
+    details = _details(meta, kind, raw, path)
     body_units = assign_keys(parse_body(body, first_line=body_line, path=path))
     return SourcePage(
         slug=slug,
@@ -267,7 +281,42 @@ def parse_source(raw: str, *, path: str = "", slug: str = "", language: str = "e
         units=(*field_units, *body_units),
         path=path,
         file_hash=file_hash(raw),
+        details=details,
     )
+
+
+def _details(meta: dict[str, Any], kind: str, raw: str, path: str) -> dict[str, Any]:
+    """The placing fields of a lesson (``topic``, ``level``), a topic or a workflow
+    (``position``); refused on kinds they mean nothing to, so that a typo cannot pass."""
+    details: dict[str, Any] = {}
+    wanted = PLACING_FIELDS.get(kind, ())
+    for name in DETAIL_FIELDS:
+        if name not in meta:
+            continue
+        line = _field_line(raw, name)
+        if name not in wanted:
+            raise SourceError(
+                f"{name} means nothing on a page of kind {kind!r}", path=path, line=line
+            )
+        value = meta[name]
+        if name == "position":
+            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+                raise SourceError("position must be a whole number", path=path, line=line)
+        elif name == "level":
+            if value not in LEVELS:
+                raise SourceError(
+                    f"level must be one of {', '.join(LEVELS)} (got {value!r})",
+                    path=path,
+                    line=line,
+                )
+        elif not isinstance(value, str) or not SLUG.match(value):
+            raise SourceError(f"{name} must be the slug of a page", path=path, line=line)
+        details[name] = value
+    if kind == "lesson":
+        for name in ("topic", "level"):
+            if name not in details:
+                raise SourceError(f"a lesson needs a {name} in its front matter", path=path, line=1)
+    return details
 
 
 def with_markers(raw: str, page: SourcePage) -> str:

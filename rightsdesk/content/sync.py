@@ -1,7 +1,10 @@
 """Loading the repository's ``content/`` tree into the database (``content sync``).
 
 The tree holds ``<language>/<slug>.md``, the source of page ``<slug>`` written in ``<language>``,
-and ``<language>/<slug>.po``, the translations of page ``<slug>`` into ``<language>``. A sync is
+and ``<language>/<slug>.po``, the translations of page ``<slug>`` into ``<language>``; either may
+sit one folder deeper (``en/safety/passwords-beginner.md``) to keep a large tree in order. Slugs
+are unique across folders. Pages of the safety centre's kinds are also held to their kind's rules
+(``rightsdesk.content.kinds``). A sync is
 all or nothing: every file is read and checked first, and one problem anywhere leaves both the
 database and the tree untouched. Only then are the changed files loaded, in one transaction,
 sources before translations.
@@ -28,6 +31,7 @@ from django.db import transaction
 
 from rightsdesk.accounts.models import StaffMember
 from rightsdesk.content import po
+from rightsdesk.content.kinds import source_problems
 from rightsdesk.content.models import Page, SyncedFile, Unit
 from rightsdesk.content.services import page_apply_source, shipped_languages
 from rightsdesk.content.source import (
@@ -169,6 +173,7 @@ def content_tree_read(directory: Path) -> ContentTree:
         return tree
     found = _walk(directory, tree)
     unreadable = _read_pages([item for item in found if item.file.suffix == PAGE_SUFFIX], tree)
+    tree.errors += [str(problem) for problem in source_problems([s.page for s in tree.sources])]
     _read_catalogues(
         [item for item in found if item.file.suffix == CATALOGUE_SUFFIX], tree, unreadable
     )
@@ -190,10 +195,11 @@ def _walk(directory: Path, tree: ContentTree) -> list[_Found]:
         if file.suffix not in (PAGE_SUFFIX, CATALOGUE_SUFFIX):
             tree.notices.append(f"{shown}: ignored (neither a page .md nor a translation .po)")
             continue
-        if len(relative.parts) != 2:
+        if len(relative.parts) not in (2, 3):
             tree.errors.append(
-                f"{shown}: pages and translations belong directly in a language directory "
-                f"(<language>/<slug>{file.suffix})"
+                f"{shown}: pages and translations belong in a language directory or one folder "
+                f"below it (<language>/<slug>{file.suffix} or <language>/<folder>/<slug>"
+                f"{file.suffix})"
             )
             continue
         language = relative.parts[0]

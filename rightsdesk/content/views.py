@@ -13,6 +13,7 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
+from rightsdesk.content.kinds import has_own_place, page_url
 from rightsdesk.content.models import Page
 from rightsdesk.content.rendering import (
     RenderedPage,
@@ -30,8 +31,7 @@ OVERVIEW_SLUG = "overview"
 def page_context(request: HttpRequest, page: Page, rendered: RenderedPage) -> dict[str, Any]:
     """What a template needs to show a rendered page: the page, the link to its source and the
     language links with each language's completeness figure."""
-    with translation.override(page.source_language):
-        source_url = reverse("content:page", kwargs={"slug": page.slug})
+    source_url = page_url(page.slug, page.kind, page.details, page.source_language)
     figures = language_figures(page)
     links = language_links(request.get_full_path(), rendered.language)
     return {
@@ -58,6 +58,13 @@ def page(request: HttpRequest, slug: str) -> HttpResponse:
     if found is None:
         raise Http404(slug)
     language = translation.get_language() or settings.LANGUAGE_CODE
+    if has_own_place(found.kind):
+        # A lesson or a workflow is read in the safety centre; ``page:`` links and search
+        # results may still lead here.
+        target = page_url(found.slug, found.kind, found.details, language)
+        if target is None:
+            raise Http404(slug)
+        return HttpResponseRedirect(target)
     rendered = render_page(found, language)
     return render(request, "content/page.html", page_context(request, found, rendered))
 

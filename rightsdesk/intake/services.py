@@ -112,6 +112,20 @@ def _case_from_answers(
     )
 
 
+def report_prefill(*, handle: drafts.DraftHandle, note: str) -> None:
+    """Put ``note`` in the draft's description ("What happened?"), after anything already
+    typed there and only once. Nothing is sent: the person reads and changes it first."""
+    draft = drafts.draft_load(handle)
+    if draft is None:
+        raise DraftMissing
+    answers = draft.setdefault("answers", {})
+    typed = str(answers.get("what_happened") or "").rstrip()
+    if note not in typed:
+        answers["what_happened"] = f"{typed}\n\n{note}" if typed else note
+    draft["guide_note"] = True
+    drafts.draft_save(handle, draft)
+
+
 def report_start() -> drafts.DraftHandle:
     """A new draft, carrying the key pair of the case it will become (for its files)."""
     handle = drafts.draft_create()

@@ -91,23 +91,35 @@ def _raw_answers(form: forms.Form) -> dict[str, Any]:
     return kept
 
 
+def report_open(request: HttpRequest, *, note: str = "") -> HttpResponse:
+    """Start a report (or go on with the unsent one) and go to its first step.
+
+    ``note`` is text the person agreed to carry into the report (the steps they took in an
+    emergency guide): it waits in the encrypted draft's description, where they read and
+    change it before sending.
+    """
+    handle = _handle(request)
+    if handle is None or drafts.draft_load(handle) is None:
+        handle = services.report_start()
+    if note:
+        services.report_prefill(handle=handle, note=note)
+    response = redirect("intake:danger")
+    response.set_cookie(
+        drafts.COOKIE,
+        handle.cookie_value(),
+        httponly=True,
+        samesite="Strict",
+        secure=settings.SESSION_COOKIE_SECURE,
+        path="/",
+    )
+    return response
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def start(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
-        handle = _handle(request)
-        if handle is None or drafts.draft_load(handle) is None:
-            handle = services.report_start()
-        response = redirect("intake:danger")
-        response.set_cookie(
-            drafts.COOKIE,
-            handle.cookie_value(),
-            httponly=True,
-            samesite="Strict",
-            secure=settings.SESSION_COOKIE_SECURE,
-            path="/",
-        )
-        return response
+        return report_open(request)
     return render(request, "intake/start.html")
 
 
@@ -150,7 +162,11 @@ def _step_view(step: str) -> Callable[[HttpRequest], HttpResponse]:
             if step == "contact":
                 initial.setdefault("preferred_language", get_language())
             form = form_class(initial=initial)
-        return render(request, f"intake/{step}.html", {"form": form, "step": step})
+        return render(
+            request,
+            f"intake/{step}.html",
+            {"form": form, "step": step, "guide_note": bool(draft.get("guide_note"))},
+        )
 
     view.__name__ = f"{step}_step"
     return view

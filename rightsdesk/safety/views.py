@@ -11,14 +11,16 @@ from typing import Any
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
-from rightsdesk.safety.footprint.findings import Finding, Severity
+from rightsdesk.safety.footprint.findings import LESSONS, Finding, Severity
 from rightsdesk.safety.footprint.report import FootprintReport, check_user, check_wikitext
 from rightsdesk.safety.footprint.wiki import UnknownUser, WikiUnavailable
 from rightsdesk.safety.forms import TOO_LARGE, UserCheckForm, WikitextForm, default_wiki
+from rightsdesk.safety.lessons.grammar import lesson_link
 from rightsdesk.safety.ratelimit import footprint_check_allowed
 
 KIND_LABELS = {
@@ -47,9 +49,18 @@ USER_CHECK = "user"
 WIKITEXT_CHECK = "wikitext"
 
 
+def _lesson_url(slug: str) -> str:
+    """The lesson a finding points to, or the safety centre's lessons if it is missing."""
+    return lesson_link(slug, get_language()) or reverse("safety:learn")
+
+
 def _labelled(report: FootprintReport) -> list[dict[str, Any]]:
     def entry(finding: Finding) -> dict[str, Any]:
-        return {"finding": finding, "label": KIND_LABELS.get(finding.kind, finding.kind)}
+        return {
+            "finding": finding,
+            "label": KIND_LABELS.get(finding.kind, finding.kind),
+            "lesson_url": _lesson_url(finding.lesson),
+        }
 
     return [
         {
@@ -75,6 +86,7 @@ def _run_check(check: str, form: UserCheckForm | WikitextForm) -> dict[str, Any]
     return {
         "report": report,
         "groups": _labelled(report),
+        "accounts_lesson_url": _lesson_url(LESSONS["same_username"]),
         "check": check,
         "checked_username": data["username"],
         "checked_wiki": data.get("wiki", ""),

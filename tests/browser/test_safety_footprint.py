@@ -37,7 +37,9 @@ def test_a_pasted_persian_user_page_shows_its_photo_and_location(page: Page, liv
     expect(location).to_be_visible()
     expect(location.locator("q")).to_have_attribute("dir", "auto")
     # Every finding links to the lesson.
-    expect(photo.get_by_role("link")).to_have_attribute("href", "/fa/digital-safety/")
+    expect(photo.get_by_role("link")).to_have_attribute(
+        "href", "/fa/safety/learn/user-page/beginner/"
+    )
     # The pasted text stays in its box for another look.
     expect(page.locator("#id_wikitext-wikitext")).to_have_value(PERSIAN_PAGE.replace("\r", ""))
     screenshot(page, "safety-footprint-fa")

@@ -9,11 +9,14 @@ the test. Blocks without a ``<!--T:n-->`` marker are numbered 1, 2, … as the p
 
 from __future__ import annotations
 
+import io
 import textwrap
 from pathlib import Path
 from typing import Any
 
+import pytest
 import yaml
+from django.core.management import CommandError, call_command
 
 from rightsdesk.content.models import Page
 from rightsdesk.content.services import page_apply_source
@@ -43,3 +46,40 @@ def write_page(
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(page_source(body, **front_matter), encoding="utf-8")
     return path
+
+
+class Run:
+    def __init__(self, stdout: str, stderr: str) -> None:
+        self.stdout = stdout
+        self.stderr = stderr
+
+
+def sync(directory: Path, *options: str, verbosity: int = 1) -> Run:
+    stdout, stderr = io.StringIO(), io.StringIO()
+    call_command(
+        "content",
+        "sync",
+        "--dir",
+        str(directory),
+        *options,
+        verbosity=verbosity,
+        stdout=stdout,
+        stderr=stderr,
+    )
+    return Run(stdout.getvalue(), stderr.getvalue())
+
+
+def failing_sync(directory: Path, *options: str) -> tuple[CommandError, str]:
+    stderr = io.StringIO()
+    with pytest.raises(CommandError) as caught:
+        call_command(
+            "content",
+            "sync",
+            "--dir",
+            str(directory),
+            *options,
+            stdout=io.StringIO(),
+            stderr=stderr,
+        )
+    assert caught.value.returncode == 1
+    return caught.value, stderr.getvalue()

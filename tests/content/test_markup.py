@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 import pytest
 from django.test import override_settings
 
+from rightsdesk.content import markup
 from rightsdesk.content.markup import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_TAGS,
@@ -165,6 +166,13 @@ def test_links_to_pages_and_urls_follow_the_readers_language():
     assert '<a href="/fa/report/" rel="noopener noreferrer">Report</a>' in html
     assert '<a href="/fa/cover-your-tracks/" rel="noopener noreferrer">tracks</a>' in html
     assert '<a href="/fa/about-us/" rel="noopener noreferrer">about</a>' in html
+
+
+def test_links_may_name_a_place_on_the_page(monkeypatch):
+    monkeypatch.setitem(markup._link_schemes, "note", lambda target, language: f"/notes/{target}/")
+    html = markdown_html("[Tor](page:glossary#tor), [two](note:two-factor#checklist)", "ar")
+    assert '<a href="/ar/glossary/#tor" rel="noopener noreferrer">Tor</a>' in html
+    assert '<a href="/notes/two-factor/#checklist" rel="noopener noreferrer">two</a>' in html
 
 
 def test_a_link_to_nowhere_keeps_only_its_text():

@@ -1,11 +1,9 @@
 from __future__ import annotations
 
-import io
 import os
 from pathlib import Path
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.test import override_settings
 
 from rightsdesk.audit.models import Action, AuditEntry
@@ -13,7 +11,7 @@ from rightsdesk.content.models import Page, PageLanguageStats, SyncedFile, Trans
 from rightsdesk.content.services import page_apply_source, translation_save
 from rightsdesk.content.source import file_hash, parse_source
 from rightsdesk.content.sync import SyncReport, content_sync, content_tree_read, write_markers
-from tests.content.pages import make_page, page_source, write_page
+from tests.content.pages import failing_sync, make_page, page_source, sync, write_page
 
 pytestmark = pytest.mark.django_db
 
@@ -27,43 +25,6 @@ ABOUT = """
     <!--T:3-->
     Write to {{team_email}}.
     """
-
-
-class Run:
-    def __init__(self, stdout: str, stderr: str) -> None:
-        self.stdout = stdout
-        self.stderr = stderr
-
-
-def sync(directory: Path, *options: str, verbosity: int = 1) -> Run:
-    stdout, stderr = io.StringIO(), io.StringIO()
-    call_command(
-        "content",
-        "sync",
-        "--dir",
-        str(directory),
-        *options,
-        verbosity=verbosity,
-        stdout=stdout,
-        stderr=stderr,
-    )
-    return Run(stdout.getvalue(), stderr.getvalue())
-
-
-def failing_sync(directory: Path, *options: str) -> tuple[CommandError, str]:
-    stderr = io.StringIO()
-    with pytest.raises(CommandError) as caught:
-        call_command(
-            "content",
-            "sync",
-            "--dir",
-            str(directory),
-            *options,
-            stdout=io.StringIO(),
-            stderr=stderr,
-        )
-    assert caught.value.returncode == 1
-    return caught.value, stderr.getvalue()
 
 
 def catalogue(language: str, *entries: tuple[str, str, str]) -> str:
@@ -272,8 +233,8 @@ def test_every_problem_in_the_tree_is_reported_at_once(tmp_path: Path) -> None:
     write_page(tmp_path, "glossary", "Words.", language="de")
     write_page(tmp_path, "first", "One.", slug="same")
     write_page(tmp_path, "second", "Two.", slug="same")
-    (tmp_path / "en" / "deeper").mkdir()
-    (tmp_path / "en" / "deeper" / "page.md").write_text(page_source("Text."))
+    (tmp_path / "en" / "deeper" / "still").mkdir(parents=True)
+    (tmp_path / "en" / "deeper" / "still" / "page.md").write_text(page_source("Text."))
     (tmp_path / "loose.md").write_text(page_source("Text."))
     (tmp_path / "en" / "latin1.md").write_bytes(b"---\ntitle: T\n---\n\nCaf\xe9.\n")
     write_catalogue(tmp_path, "fa", "nowhere", catalogue("fa"))
@@ -286,12 +247,12 @@ def test_every_problem_in_the_tree_is_reported_at_once(tmp_path: Path) -> None:
 
     en = tmp_path / "en"
     assert (
-        f"{en / 'deeper' / 'page.md'}: pages and translations belong directly in a language "
-        "directory (<language>/<slug>.md)"
+        f"{en / 'deeper' / 'still' / 'page.md'}: pages and translations belong in a language "
+        "directory or one folder below it"
     ) in stderr
     assert f"{tmp_path / 'de' / 'glossary.md'}: 'de' is not a language rightsdesk ships" in stderr
     assert (
-        f"{tmp_path / 'loose.md'}: pages and translations belong directly in a language" in stderr
+        f"{tmp_path / 'loose.md'}: pages and translations belong in a language directory" in stderr
     )
     assert f"{en / 'about.md'}:8: marker T:1 is used twice (first on line 5)" in stderr
     assert f"{en / 'latin1.md'}:5: the file is not UTF-8 text" in stderr

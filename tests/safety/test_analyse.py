@@ -29,7 +29,7 @@ def test_the_persian_page_shows_its_photos_with_the_localised_namespaces():
     # Flags are SVG drawings, not photos of the person.
     assert not [photo for photo in photos if ".svg" in photo]
     assert {(f.severity, f.lesson) for f in of_kind(findings, "photo")} == {
-        (Severity.HIGH, "user-page")
+        (Severity.HIGH, "user-page-beginner")
     }
     assert {finding.source for finding in findings} == {"کاربر:علی"}
 
@@ -40,7 +40,7 @@ def test_the_persian_page_shows_its_location_userboxes():
     assert locations["{{کاربر تهران}}"] == Severity.HIGH  # a city
     assert locations["{{کاربر اهل ایران}}"] == Severity.MEDIUM  # a country
     assert locations["ساکن کرج"] == Severity.HIGH  # written in the prose
-    assert all(f.lesson == "doxxing" for f in of_kind(findings, "location"))
+    assert all(f.lesson == "doxxing-beginner" for f in of_kind(findings, "location"))
 
 
 def test_the_persian_page_shows_school_faith_politics_age_and_name():
@@ -53,7 +53,7 @@ def test_the_persian_page_shows_school_faith_politics_age_and_name():
     assert evidence(findings, "coordinates") == ["{{مختصات|35.8|51.0}}"]
     assert evidence(findings, "social_media") == ["https://t.me/alirezaei_wiki"]
     assert {f.severity for f in of_kind(findings, "religion")} == {Severity.MEDIUM}
-    assert {f.lesson for f in of_kind(findings, "politics")} == {"sensitive-topics"}
+    assert {f.lesson for f in of_kind(findings, "politics")} == {"sensitive-topics-beginner"}
 
 
 def test_the_persian_page_shows_contact_details_written_in_persian_digits():
@@ -121,7 +121,7 @@ def test_the_english_page_shows_what_it_reveals():
         "@siobhan@mastodon.ie",
     ]
     assert evidence(findings, "personal_site") == ["https://siobhan-murphy.example.net/about"]
-    assert {f.lesson for f in of_kind(findings, "social_media")} == {"tracking"}
+    assert {f.lesson for f in of_kind(findings, "social_media")} == {"user-page-beginner"}
     # A userbox for being a Wikipedian reveals nothing, and an SVG flag is no photo.
     assert not [f for f in findings if "Wikipedian" in f.evidence]
     assert not [photo for photo in evidence(findings, "photo") if ".svg" in photo]
@@ -229,7 +229,7 @@ def test_evidence_is_trimmed():
         "kind": "location",
         "severity": "high",
         "evidence": finding.evidence,
-        "lesson": "doxxing",
+        "lesson": "doxxing-beginner",
         "source": "",
     }
 

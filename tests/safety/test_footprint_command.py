@@ -39,7 +39,7 @@ def test_json_lists_kind_severity_evidence_lesson_and_source():
         "kind": "location",
         "severity": "high",
         "evidence": "{{User 北京}}",
-        "lesson": "doxxing",
+        "lesson": "doxxing-beginner",
         "source": "",
     }
     assert {"kind": "photo", "severity": "high"}.items() <= findings[1].items()
@@ -97,7 +97,7 @@ def test_a_user_check_reports_both_pages_and_the_other_wikis(wiki: HTTPServer):
     assert by_kind["location"]["source"] == "User:Parisa"
     assert by_kind["photo"]["severity"] == "high"
     assert by_kind["email"]["source"] == "User talk:Parisa"
-    assert by_kind["same_username"]["lesson"] == "accounts"
+    assert by_kind["same_username"]["lesson"] == "user-page-intermediate"
     assert "en.wikipedia.org" in {f["source"] for f in findings if f["kind"] == "same_username"}
 
 

@@ -131,7 +131,10 @@ def test_a_user_check_shows_findings_by_severity_and_the_other_wikis(client: Cli
     assert "footprint-finding--email" in page
     assert '<q dir="auto" class="user-text">[[پرونده:Parisa at home.jpg' in page
     assert "User talk:Parisa" in page
-    assert "/en/digital-safety/" in page
+    # Each finding leads to the lesson about it.
+    assert '<a href="/en/safety/learn/user-page/beginner/">What to do about it</a>' in page
+    assert '<a href="/en/safety/learn/doxxing/beginner/">What to do about it</a>' in page
+    assert '<a href="/en/safety/learn/user-page/intermediate/">What to do about it</a>' in page
     assert "Your account also exists on 3 other wikis" in page
     for host in ("commons.wikimedia.org", "en.wikipedia.org", "www.wikidata.org"):
         assert f'<li dir="ltr">{host}</li>' in page

@@ -298,7 +298,7 @@ def test_check_user_reports_both_pages_and_the_other_wikis(httpserver: HTTPServe
     assert ("email", "User talk:Parisa") in kinds
     same = [finding for finding in result.findings if finding.kind == "same_username"]
     assert [finding.source for finding in same] == result.other_wikis
-    assert all(finding.lesson == "accounts" for finding in same)
+    assert all(finding.lesson == "user-page-intermediate" for finding in same)
     assert "same_username" not in {finding.kind for finding in result.page_findings}
     order = {"high": 0, "medium": 1, "low": 2}
     ranks = [order[finding.severity] for finding in result.findings]

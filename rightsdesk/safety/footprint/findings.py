@@ -16,24 +16,23 @@ class Severity(StrEnum):
 
 SEVERITY_ORDER = {Severity.HIGH: 0, Severity.MEDIUM: 1, Severity.LOW: 2}
 
-# The lesson to read for each kind of finding. The keys name lessons of the digital safety
-# centre; until those exist, the web page links every finding to the digital safety page.
+# The lesson to read for each kind of finding, by its slug in the digital safety centre.
 LESSONS: dict[str, str] = {
-    "photo": "user-page",
-    "language_box": "user-page",
-    "real_name": "user-page",
-    "location": "doxxing",
-    "coordinates": "doxxing",
-    "email": "doxxing",
-    "phone": "doxxing",
-    "school": "doxxing",
-    "employer": "doxxing",
-    "age": "doxxing",
-    "social_media": "tracking",
-    "personal_site": "tracking",
-    "religion": "sensitive-topics",
-    "politics": "sensitive-topics",
-    "same_username": "accounts",
+    "photo": "user-page-beginner",
+    "language_box": "user-page-beginner",
+    "real_name": "user-page-beginner",
+    "social_media": "user-page-beginner",
+    "personal_site": "user-page-beginner",
+    "location": "doxxing-beginner",
+    "coordinates": "doxxing-beginner",
+    "email": "doxxing-beginner",
+    "phone": "doxxing-beginner",
+    "school": "doxxing-beginner",
+    "employer": "doxxing-beginner",
+    "age": "doxxing-beginner",
+    "religion": "sensitive-topics-beginner",
+    "politics": "sensitive-topics-beginner",
+    "same_username": "user-page-intermediate",
 }
 
 
@@ -69,6 +68,6 @@ def make_finding(kind: str, severity: Severity, evidence: str, *, source: str = 
         kind=kind,
         severity=severity,
         evidence=trim_evidence(evidence),
-        lesson=LESSONS.get(kind, "user-page"),
+        lesson=LESSONS.get(kind, "user-page-beginner"),
         source=source,
     )
