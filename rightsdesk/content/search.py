@@ -28,6 +28,7 @@ from django.db import connection, transaction
 
 # markup rather than rendering (which re-exports plain_text): rendering imports the services,
 # and the services import this module.
+from rightsdesk.content.kinds import page_url
 from rightsdesk.content.markup import plain_line, plain_text
 from rightsdesk.content.models import Page, SearchDocument, Translation
 
@@ -58,6 +59,8 @@ class SearchHit:
     snippet: tuple[SnippetPart, ...]
     # Higher is better (bm25 on SQLite, ts_rank on PostgreSQL: comparable within one result list).
     rank: float
+    # Where the page is read in the searched language (a lesson or a workflow has its own place).
+    url: str | None = None
 
 
 # --- Normalisation ------------------------------------------------------------------------------
@@ -356,7 +359,19 @@ def search_pages(query: str, language: str, limit: int = 20) -> list[SearchHit]:
         rows = _search_postgresql(phrases, language, limit)
     else:
         raise NotImplementedError(f"content search does not support {connection.vendor}")
+    places = {
+        page.slug: page_url(page.slug, page.kind, page.details, language)
+        for page in Page.objects.filter(slug__in=[row[0] for row in rows]).only(
+            "slug", "kind", "details"
+        )
+    }
     return [
-        SearchHit(slug=slug, title=title, snippet=make_snippet(body, phrases), rank=score)
+        SearchHit(
+            slug=slug,
+            title=title,
+            snippet=make_snippet(body, phrases),
+            rank=score,
+            url=places.get(slug),
+        )
         for slug, title, body, score in rows
     ]

@@ -214,3 +214,9 @@ def test_reading_writes_nothing(client: Client, lesson: Page) -> None:
         html(client, LESSON)
     writes = [q["sql"] for q in queries if not q["sql"].lstrip().upper().startswith("SELECT")]
     assert writes == []
+
+
+def test_search_leads_straight_to_a_lesson(client: Client, lesson: Page) -> None:
+    results = html(client, "/en/search/?q=password+manager")
+    assert 'href="/en/safety/learn/passwords/beginner/"' in results
+    assert 'href="/en/passwords-beginner/"' not in results
