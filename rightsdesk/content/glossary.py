@@ -22,9 +22,8 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.urls import NoReverseMatch, reverse
-from django.utils import translation
 
+from rightsdesk.content.kinds import page_url
 from rightsdesk.content.models import Page, PageKind, Translation
 from rightsdesk.content.source import TRANSLATABLE_FIELDS, SourceError, SourcePage
 
@@ -108,9 +107,8 @@ class Glossary:
 
     url: str
     phrases: dict[str, str] = field(default_factory=dict)
-    definitions: dict[str, str] = field(default_factory=dict)
 
-    def pattern(self, language: str) -> re.Pattern[str] | None:
+    def pattern(self) -> re.Pattern[str] | None:
         if not self.phrases:
             return None
         alternatives = []
@@ -128,10 +126,8 @@ def _glossary_page() -> Page | None:
 
 
 def _glossary(page: Page, language: str) -> Glossary:
-    try:
-        with translation.override(language):
-            url = reverse("content:page", kwargs={"slug": page.slug})
-    except NoReverseMatch:  # pragma: no cover - the content URLs are always installed
+    url = page_url(page.slug, page.kind, page.details, language)
+    if url is None:  # pragma: no cover - the content URLs are always installed
         return Glossary(url="")
     units = list(page.units.exclude(key__in=TRANSLATABLE_FIELDS))
     translated = {}
@@ -142,7 +138,6 @@ def _glossary(page: Page, language: str) -> Glossary:
             )
         )
     phrases: dict[str, str] = {}
-    definitions: dict[str, str] = {}
     for unit in units:
         source = entry_parse(unit.text)
         if source is None:
@@ -155,11 +150,10 @@ def _glossary(page: Page, language: str) -> Glossary:
             entry = entry_parse(translated[unit.pk])
             if entry is not None:
                 found.insert(0, entry)
-        definitions[name] = found[0].definition
         for entry in found:
             for phrase in entry.phrases:
                 phrases.setdefault(phrase.casefold(), name)
-    return Glossary(url=url, phrases=phrases, definitions=definitions)
+    return Glossary(url=url, phrases=phrases)
 
 
 def glossary_for(language: str, generation: int) -> Glossary:
@@ -184,9 +178,9 @@ def glossary_for(language: str, generation: int) -> Glossary:
 class TermLinker:
     """Links the first occurrence of each glossary entry in a run of texts (one lesson)."""
 
-    def __init__(self, glossary: Glossary, language: str) -> None:
+    def __init__(self, glossary: Glossary) -> None:
         self.glossary = glossary
-        self.pattern = glossary.pattern(language)
+        self.pattern = glossary.pattern()
         self.linked: set[str] = set()
 
     def split(self, text: str) -> list[tuple[str, str | None]]:

@@ -17,6 +17,7 @@ from typing import Any
 from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
+from rightsdesk.content.models import Page
 from rightsdesk.content.source import SourceError, SourcePage
 
 # A page's slug and details → the URL name and arguments of the view that shows it.
@@ -68,6 +69,19 @@ def page_url(slug: str, kind: str, details: dict[str, Any], language: str) -> st
             return reverse(name, kwargs=kwargs)
     except NoReverseMatch:
         return None
+
+
+def published_in_order(kind: str) -> list[Page]:
+    """The published pages of ``kind`` by their ``position``, then slug; pages without a
+    position come last."""
+
+    def order(page: Page) -> tuple[bool, int, str]:
+        position = (page.details or {}).get("position")
+        if isinstance(position, int) and not isinstance(position, bool):
+            return (False, position, page.slug)
+        return (True, 0, page.slug)
+
+    return sorted(Page.objects.filter(kind=kind, published=True), key=order)
 
 
 def has_own_place(kind: str) -> bool:

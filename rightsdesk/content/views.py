@@ -28,6 +28,11 @@ from rightsdesk.core.page_cache import cached_public_page
 OVERVIEW_SLUG = "overview"
 
 
+def reader_language() -> str:
+    """The language the current request is answered in."""
+    return translation.get_language() or settings.LANGUAGE_CODE
+
+
 def page_context(request: HttpRequest, page: Page, rendered: RenderedPage) -> dict[str, Any]:
     """What a template needs to show a rendered page: the page, the link to its source and the
     language links with each language's completeness figure."""
@@ -43,7 +48,7 @@ def page_context(request: HttpRequest, page: Page, rendered: RenderedPage) -> di
 
 def home_context(request: HttpRequest) -> dict[str, Any]:
     """The home page's content: the ``overview`` page (when it was loaded) and crisis banners."""
-    language = translation.get_language() or settings.LANGUAGE_CODE
+    language = reader_language()
     context: dict[str, Any] = {"crisis_banners": crisis_banners(language)}
     overview = Page.objects.filter(slug=OVERVIEW_SLUG, published=True).first()
     if overview is not None:
@@ -57,7 +62,7 @@ def page(request: HttpRequest, slug: str) -> HttpResponse:
     found = Page.objects.filter(slug=slug, published=True).first()
     if found is None:
         raise Http404(slug)
-    language = translation.get_language() or settings.LANGUAGE_CODE
+    language = reader_language()
     if has_own_place(found.kind):
         # A lesson or a workflow is read in the safety centre; ``page:`` links and search
         # results may still lead here.

@@ -59,6 +59,14 @@ def _from_cache(request: HttpRequest, content: bytes, content_type: str) -> Http
     return HttpResponse(content, content_type=content_type)
 
 
+def kept_private(response: HttpResponse) -> HttpResponse:
+    """Mark a page that shows what one visitor chose or typed: neither this cache, the browser's
+    cache nor a search engine keeps it."""
+    response["Cache-Control"] = "no-store"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
 def _storable(response: HttpResponse) -> bool:
     return (
         response.status_code == 200

@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from rightsdesk.core.page_cache import kept_private
 from rightsdesk.safety.footprint.findings import LESSONS, Finding, Severity
 from rightsdesk.safety.footprint.report import FootprintReport, check_user, check_wikitext
 from rightsdesk.safety.footprint.wiki import UnknownUser, WikiUnavailable
@@ -118,7 +119,4 @@ def footprint(request: HttpRequest) -> HttpResponse:
         else:
             context |= _run_check(check, form)
     context |= {"user_form": user_form, "text_form": text_form}
-    response = render(request, "safety/footprint.html", context, status=status)
-    response["Cache-Control"] = "no-store"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
+    return kept_private(render(request, "safety/footprint.html", context, status=status))

@@ -49,13 +49,13 @@ def test_anchors_come_from_the_term() -> None:
 
 def test_the_linker_links_each_entry_once_and_respects_word_boundaries() -> None:
     glossary = Glossary(url="/en/glossary/", phrases={"tor": "tor", "tor browser": "tor"})
-    linker = TermLinker(glossary, "en")
+    linker = TermLinker(glossary)
     assert linker.split("An editor uses Tor Browser, then Tor.") == [
         ("An editor uses ", None),
         ("Tor Browser", "/en/glossary/#tor"),
         (", then Tor.", None),
     ]
-    assert TermLinker(Glossary(url=""), "en").split("Tor") == [("Tor", None)]
+    assert TermLinker(Glossary(url="")).split("Tor") == [("Tor", None)]
 
 
 @pytest.mark.django_db

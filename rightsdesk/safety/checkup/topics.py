@@ -9,6 +9,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from rightsdesk.safety.checkup.structure import Action
+from rightsdesk.safety.lessons.reading import LEVEL_LABELS
 
 TOPIC_TITLES: dict[str, str | Promise] = {
     "passwords": _("Passwords and password managers"),
@@ -23,11 +24,6 @@ TOPIC_TITLES: dict[str, str | Promise] = {
     "devices": _("Device security"),
     "sensitive-topics": _("Writing about sensitive topics from a hostile environment"),
     "wellbeing": _("Wellbeing under harassment"),
-}
-LEVEL_LABELS: dict[str, str | Promise] = {
-    "beginner": _("Beginner"),
-    "intermediate": _("Intermediate"),
-    "advanced": _("Advanced"),
 }
 WORKFLOW_TITLES: dict[str, str | Promise] = {
     "being-doxxed": _("I'm being doxxed or outed"),

@@ -7,7 +7,7 @@ plan's action codes only. Every page here is marked no-store and noindex.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
+from rightsdesk.core.page_cache import kept_private
 from rightsdesk.safety.checkup.definition import CHECKUP
 from rightsdesk.safety.checkup.expressions import Answer
 from rightsdesk.safety.checkup.forms import LevelForm
@@ -33,18 +34,13 @@ from rightsdesk.safety.checkup.topics import lesson_links
 CHANGE = "change"
 
 
-def _private(response: HttpResponse) -> HttpResponse:
-    response["Cache-Control"] = "no-store"
-    response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
-
-
-def _hidden(answers: Mapping[str, Answer], shown: LevelForm) -> list[tuple[str, str]]:
-    """The answers to carry in hidden fields: all but those the form itself shows."""
+def _hidden(answers: Mapping[str, Answer], shown: Collection[str] = ()) -> list[tuple[str, str]]:
+    """The answers to carry in hidden fields: all but those of the statements ``shown`` in the
+    page's own form."""
     return [
         (f"{ANSWER_PREFIX}{statement_id}", answer.value)
         for statement_id, answer in answers.items()
-        if statement_id not in shown.fields
+        if statement_id not in shown
     ]
 
 
@@ -64,11 +60,11 @@ def _level_page(
         "level": level,
         "levels": len(CHECKUP.levels),
         "form": form,
-        "hidden": _hidden(answers, form),
+        "hidden": _hidden(answers, form.fields),
         "ignored": ignored,
         "first_visit": request.method == "GET",
     }
-    return _private(render(request, "safety/checkup/level.html", context))
+    return kept_private(render(request, "safety/checkup/level.html", context))
 
 
 def _plan_page(request: HttpRequest, plan: Plan, **context: Any) -> HttpResponse:
@@ -85,7 +81,7 @@ def _plan_page(request: HttpRequest, plan: Plan, **context: Any) -> HttpResponse
         "plan_url": f"{reverse('safety:checkup-plan')}?plan={plan.code}" if plan else "",
         "lessons_url": reverse("safety:learn"),
     }
-    return _private(render(request, "safety/checkup/plan.html", context))
+    return kept_private(render(request, "safety/checkup/plan.html", context))
 
 
 @require_http_methods(["GET", "POST"])
@@ -108,10 +104,8 @@ def checkup(request: HttpRequest) -> HttpResponse:
     following = next_level(CHECKUP, answers, level.number)
     if following is not None:
         return _level_page(request, following, answers, ignored=posted.ignored)
-    hidden = [(f"{ANSWER_PREFIX}{key}", answer.value) for key, answer in answers.items()]
-    return _plan_page(
-        request, plan_from_answers(CHECKUP, answers), hidden=hidden, ignored=posted.ignored
-    )
+    plan = plan_from_answers(CHECKUP, answers)
+    return _plan_page(request, plan, hidden=_hidden(answers), ignored=posted.ignored)
 
 
 @require_GET

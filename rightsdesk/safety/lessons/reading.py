@@ -12,10 +12,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.core.cache import cache
+from django.utils.functional import Promise
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
 
 from rightsdesk.content import markup
 from rightsdesk.content.glossary import TermLinker, glossary_for
+from rightsdesk.content.kinds import published_in_order
 from rightsdesk.content.models import Page, PageKind
 from rightsdesk.content.rendering import (
     CACHE_SECONDS,
@@ -59,9 +62,19 @@ class RenderedLesson:
     checklist: Checklist | None
 
 
+LEVEL_LABELS: dict[str, str | Promise] = {
+    "beginner": _("Beginner"),
+    "intermediate": _("Intermediate"),
+    "advanced": _("Advanced"),
+}
+
+
+def level_label(level: str) -> str:
+    return str(LEVEL_LABELS.get(level, level))
+
+
 def topics_published() -> list[Page]:
-    pages = Page.objects.filter(kind=PageKind.TOPIC, published=True)
-    return sorted(pages, key=lambda page: (page.details.get("position", 999), page.slug))
+    return published_in_order(PageKind.TOPIC)
 
 
 def topic_get(slug: str) -> Page | None:
@@ -73,10 +86,6 @@ def lessons_of(topic: str) -> list[Page]:
     pages = Page.objects.filter(kind=PageKind.LESSON, published=True, details__topic=topic)
     order = {level: index for index, level in enumerate(LEVELS)}
     return sorted(pages, key=lambda page: order.get(page.details.get("level", ""), len(order)))
-
-
-def lessons_published() -> list[Page]:
-    return list(Page.objects.filter(kind=PageKind.LESSON, published=True))
 
 
 def lesson_get(topic: str, level: str) -> Page | None:
@@ -99,7 +108,7 @@ class _LessonRenderer:
         self.language = language
         self.units = {unit.key: unit for unit in page.units.all()}
         self.translations = page_translations(page, language)
-        self.linker = TermLinker(glossary_for(language, generation), language)
+        self.linker = TermLinker(glossary_for(language, generation))
 
     def shown(self, key: str, *, translated: bool = True) -> ShownText:
         unit = self.units[key]

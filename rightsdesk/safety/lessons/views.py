@@ -9,17 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import translation
-from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from rightsdesk.content.models import Page
 from rightsdesk.content.rendering import RenderedPage, render_page
-from rightsdesk.content.views import page_context
+from rightsdesk.content.views import page_context, reader_language
 from rightsdesk.core.page_cache import cached_public_page
 from rightsdesk.safety.lessons.progress import (
     MAX_ITEMS,
@@ -31,20 +28,11 @@ from rightsdesk.safety.lessons.reading import (
     checklist_length,
     lesson_get,
     lessons_of,
+    level_label,
     render_lesson,
     topic_get,
     topics_published,
 )
-
-LEVEL_LABELS = {
-    "beginner": _("Beginner"),
-    "intermediate": _("Intermediate"),
-    "advanced": _("Advanced"),
-}
-
-
-def level_label(level: str) -> str:
-    return str(LEVEL_LABELS.get(level, level))
 
 
 @dataclass(frozen=True)
@@ -75,10 +63,6 @@ class TopicEntry:
         return sum(1 for lesson in self.lessons if lesson.done)
 
 
-def _language() -> str:
-    return translation.get_language() or settings.LANGUAGE_CODE
-
-
 def _topic_entry(page: Page, language: str, progress: dict[str, frozenset[int]]) -> TopicEntry:
     lessons = tuple(
         LessonEntry(
@@ -97,7 +81,7 @@ def _topic_entry(page: Page, language: str, progress: dict[str, frozenset[int]])
 @cached_public_page
 def index(request: HttpRequest) -> HttpResponse:
     """The safety centre's home: learn, check yourself, get help in an emergency."""
-    language = _language()
+    language = reader_language()
     topics = [render_page(page, language) for page in topics_published()]
     return render(request, "safety/index.html", {"topics": topics})
 
@@ -105,7 +89,7 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_GET
 @cached_public_page
 def learn(request: HttpRequest) -> HttpResponse:
-    language = _language()
+    language = reader_language()
     progress = progress_read(request)
     topics = [_topic_entry(page, language, progress) for page in topics_published()]
     return render(
@@ -121,7 +105,7 @@ def topic(request: HttpRequest, topic: str) -> HttpResponse:
     page = topic_get(topic)
     if page is None:
         raise Http404(topic)
-    entry = _topic_entry(page, _language(), progress_read(request))
+    entry = _topic_entry(page, reader_language(), progress_read(request))
     return render(request, "safety/lessons/topic.html", {"topic": entry})
 
 
@@ -132,7 +116,7 @@ def lesson(request: HttpRequest, topic: str, level: str) -> HttpResponse:
     topic_page = topic_get(topic)
     if page is None or topic_page is None:
         raise Http404(f"{topic}/{level}")
-    language = _language()
+    language = reader_language()
     rendered = render_lesson(page, language)
     siblings = [other for other in lessons_of(topic) if other.pk != page.pk]
     context = page_context(request, page, rendered.page) | {

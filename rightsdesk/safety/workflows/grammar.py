@@ -385,19 +385,21 @@ def _check_paths(workflow: Workflow, problem: Problem) -> None:
     end node or to another workflow."""
     if not workflow.nodes:
         return
-    by_id = {node.id: node for node in workflow.nodes}
-    reached = _closure(workflow.nodes[0].id, by_id)
+    leading_to: dict[str, list[str]] = {
+        node.id: [a.target for a in node.answers if a.kind == "node"] for node in workflow.nodes
+    }
     leading_in: dict[str, list[str]] = {node.id: [] for node in workflow.nodes}
-    for node in workflow.nodes:
-        for answer in node.answers:
-            if answer.kind == "node" and answer.target in leading_in:
-                leading_in[answer.target].append(node.id)
+    for source, targets in leading_to.items():
+        for target in targets:
+            if target in leading_in:
+                leading_in[target].append(source)
+    reached = _reachable([workflow.nodes[0].id], leading_to)
     exits = [
         node.id
         for node in workflow.nodes
         if node.is_end or any(answer.kind == "workflow" for answer in node.answers)
     ]
-    way_out = _reverse_closure(exits, leading_in)
+    way_out = _reachable(exits, leading_in)
     for node in workflow.nodes:
         if node.id not in reached:
             problem(f"node {node.id!r} cannot be reached from the start", node.line)
@@ -409,27 +411,16 @@ def _check_paths(workflow: Workflow, problem: Problem) -> None:
             )
 
 
-def _closure(start: str, by_id: dict[str, Node]) -> set[str]:
-    """The nodes the reader can reach from ``start``."""
-    reached = {start}
-    queue = deque([start])
+def _reachable(starts: list[str], edges: dict[str, list[str]]) -> set[str]:
+    """The nodes reached from any of ``starts`` by following ``edges`` (node id → node ids);
+    targets that are not nodes are left out."""
+    reached = set(starts)
+    queue = deque(starts)
     while queue:
-        for answer in by_id[queue.popleft()].answers:
-            if answer.kind == "node" and answer.target in by_id and answer.target not in reached:
-                reached.add(answer.target)
-                queue.append(answer.target)
-    return reached
-
-
-def _reverse_closure(start: list[str], leading_in: dict[str, list[str]]) -> set[str]:
-    """The nodes from which the reader can reach one of ``start``."""
-    reached = set(start)
-    queue = deque(start)
-    while queue:
-        for previous in leading_in[queue.popleft()]:
-            if previous not in reached:
-                reached.add(previous)
-                queue.append(previous)
+        for following in edges[queue.popleft()]:
+            if following in edges and following not in reached:
+                reached.add(following)
+                queue.append(following)
     return reached
 
 

@@ -18,6 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from rightsdesk.content import markup
+from rightsdesk.content.kinds import published_in_order
 from rightsdesk.content.models import Page, PageKind, Unit
 from rightsdesk.content.rendering import (
     RenderedPage,
@@ -44,13 +45,7 @@ STEP_SEPARATOR = " \u203a "
 
 def workflow_pages() -> list[Page]:
     """Published workflows in their order (``position``, then slug)."""
-    pages = Page.objects.filter(kind=PageKind.WORKFLOW, published=True)
-    return sorted(pages, key=lambda page: (_position(page), page.slug))
-
-
-def _position(page: Page) -> int:
-    position = (page.details or {}).get("position")
-    return position if isinstance(position, int) else 10_000
+    return published_in_order(PageKind.WORKFLOW)
 
 
 def workflow_page(slug: str) -> Page | None:

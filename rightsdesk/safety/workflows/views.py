@@ -16,17 +16,15 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import translation
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from rightsdesk.content.rendering import render_page
-from rightsdesk.content.views import page_context
-from rightsdesk.core.page_cache import cached_public_page
+from rightsdesk.content.views import page_context, reader_language
+from rightsdesk.core.page_cache import cached_public_page, kept_private
 from rightsdesk.intake.views import report_open
 from rightsdesk.safety.workflows.forms import AskTeamForm
 from rightsdesk.safety.workflows.grammar import Node, Workflow
@@ -44,14 +42,10 @@ from rightsdesk.safety.workflows.reading import (
 PATH_PARAMETER = "path"
 
 
-def _language() -> str:
-    return translation.get_language() or settings.LANGUAGE_CODE
-
-
 @require_GET
 @cached_public_page
 def emergencies(request: HttpRequest) -> HttpResponse:
-    language = _language()
+    language = reader_language()
     workflows = [render_page(page, language) for page in workflow_pages()]
     return render(request, "safety/workflows/list.html", {"workflows": workflows})
 
@@ -95,7 +89,7 @@ def _loaded(slug: str) -> LoadedWorkflow:
 def _node_page(request: HttpRequest, loaded: LoadedWorkflow, node: Node) -> HttpResponse:
     workflow = loaded.workflow
     path = path_parse(request.GET.get(PATH_PARAMETER, ""), workflow, node)
-    reader = WorkflowReader(loaded, _language())
+    reader = WorkflowReader(loaded, reader_language())
     shown = reader.node(node)
     onward = path_extended(path, node)
     answers, partners = [], []
@@ -124,10 +118,7 @@ def _node_page(request: HttpRequest, loaded: LoadedWorkflow, node: Node) -> Http
             "safety:workflow-ask", kwargs={"slug": workflow.slug, "node": node.id}
         )
     response = render(request, "safety/workflows/node.html", context)
-    if request.GET:
-        response["Cache-Control"] = "no-store"
-        response["X-Robots-Tag"] = "noindex, nofollow"
-    return response
+    return kept_private(response) if request.GET else response
 
 
 def _node_response(request: HttpRequest, slug: str, node: str | None) -> HttpResponse:
@@ -177,5 +168,5 @@ def workflow_ask(request: HttpRequest, slug: str, node: str) -> HttpResponse:
     note = ""
     if form.is_valid() and form.cleaned_data["include_steps"]:
         path = path_parse(form.cleaned_data["path"], loaded.workflow, found)
-        note = WorkflowReader(loaded, _language()).report_note(path, found)
+        note = WorkflowReader(loaded, reader_language()).report_note(path, found)
     return report_open(request, note=note)

@@ -25,7 +25,8 @@ from rightsdesk.safety.checkup.structure import (
     Level,
     Statement,
 )
-from rightsdesk.safety.checkup.topics import LEVEL_LABELS, TOPIC_TITLES, WORKFLOW_TITLES
+from rightsdesk.safety.checkup.topics import TOPIC_TITLES, WORKFLOW_TITLES
+from rightsdesk.safety.lessons.reading import LEVEL_LABELS
 
 SHIPPED_CONTENT = Path(settings.BASE_DIR).parent / "content"
 
