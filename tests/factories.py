@@ -52,3 +52,13 @@ def make_staff(
         services.staff_recovery_key_confirm(member=member, typed=recovery_key)
         member.refresh_from_db()
     return StaffLogin(member=member, password=password, seed=seed)
+
+
+def reveals_share(share: str, text: str) -> bool:
+    """Whether any three consecutive words of an escrow share appear in ``text``.
+
+    A single share word is a poor probe: short words of the share word list ("main", "grant",
+    "member") turn up inside ordinary text by chance. Three words in their order do not.
+    """
+    words = share.split()
+    return any(" ".join(words[i : i + 3]) in text for i in range(len(words) - 2))
