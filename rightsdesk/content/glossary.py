@@ -25,7 +25,7 @@ from django.core.cache import cache
 
 from rightsdesk.content.kinds import page_url
 from rightsdesk.content.models import Page, PageKind, Translation
-from rightsdesk.content.source import TRANSLATABLE_FIELDS, SourceError, SourcePage
+from rightsdesk.content.source import TRANSLATABLE_FIELDS, SourceError, SourcePage, body_units
 
 ENTRY = re.compile(
     r"^\*\*(?P<term>[^*\n]+?)\*\*\s*"
@@ -77,9 +77,7 @@ def glossary_problems(page: SourcePage) -> list[SourceError]:
     """A glossary needs entries, and no two may share an anchor."""
     seen: dict[str, int] = {}
     problems = []
-    for unit in page.units:
-        if unit.key in TRANSLATABLE_FIELDS:
-            continue
+    for unit in body_units(page.units):
         entry = entry_parse(unit.text)
         if entry is None:
             continue

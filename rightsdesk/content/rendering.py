@@ -29,10 +29,9 @@ from django.utils.translation import get_language_info
 from rightsdesk.content import glossary, markup
 from rightsdesk.content.models import Page, PageKind, PageLanguageStats, Translation, Unit
 from rightsdesk.content.services import content_generation
+from rightsdesk.content.source import body_units, is_field
 
 UnitState = Literal["source", "translated", "outdated", "fallback"]
-# Front-matter units: one line of plain text, shown in their own places rather than in the body.
-FIELD_KEYS = ("title", "summary", "region")
 CACHE_SECONDS = 24 * 60 * 60
 
 
@@ -168,7 +167,7 @@ def _unit(unit: Unit, translation: Translation | None, page: Page, language: str
     shown = shown_text(unit, translation, page, language)
     html = (
         markup.plain_html(shown.text)
-        if unit.key in FIELD_KEYS
+        if is_field(unit.key)
         else markup.markdown_html(shown.text, language)
     )
     return rendered_unit(unit.key, shown, html)
@@ -207,7 +206,7 @@ def _render(page: Page, language: str) -> RenderedPage:
         source_title=source_title,
         summary=rendered.get("summary"),
         region=rendered.get("region"),
-        units=tuple(rendered[unit.key] for unit in units if unit.key not in FIELD_KEYS),
+        units=tuple(rendered[unit.key] for unit in body_units(units)),
         percent=percent,
         updated_at=updated_at,
     )
@@ -216,8 +215,8 @@ def _render(page: Page, language: str) -> RenderedPage:
 def _with_anchors(rendered: dict[str, RenderedUnit], units: list[Unit]) -> dict[str, RenderedUnit]:
     """A glossary's entries carry the anchor lessons link to, taken from the source's term."""
     anchored = dict(rendered)
-    for unit in units:
-        entry = glossary.entry_parse(unit.text) if unit.key not in FIELD_KEYS else None
+    for unit in body_units(units):
+        entry = glossary.entry_parse(unit.text)
         if entry is not None:
             anchored[unit.key] = replace(rendered[unit.key], anchor=glossary.anchor(entry.term))
     return anchored

@@ -29,8 +29,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import yaml
 from markdown_it import MarkdownIt
@@ -120,6 +121,22 @@ def _lines(text: str) -> list[str]:
     ``\\r\\n`` and ``\\r`` only (``str.splitlines`` also splits at U+2028 and other characters
     that may well occur inside a paragraph, which would put line numbers out of step)."""
     return _LINE.findall(text)
+
+
+class _Keyed(Protocol):
+    @property
+    def key(self) -> str: ...
+
+
+def is_field(key: str) -> bool:
+    """Whether a unit holds a front-matter field, which has its own place on the page, rather
+    than a block of the body."""
+    return key in TRANSLATABLE_FIELDS
+
+
+def body_units[U: _Keyed](units: Iterable[U]) -> list[U]:
+    """A page's body in order: every unit but the front-matter fields."""
+    return [unit for unit in units if not is_field(unit.key)]
 
 
 def split_front_matter(raw: str, *, path: str = "") -> tuple[dict[str, Any], str, int]:

@@ -28,7 +28,7 @@ from rightsdesk.content.forms import (
     TranslationForm,
 )
 from rightsdesk.content.models import Page, PageKind, Translation
-from rightsdesk.content.source import TRANSLATABLE_FIELDS, body_source
+from rightsdesk.content.source import body_source, body_units, is_field
 
 
 @dataclass(frozen=True)
@@ -240,8 +240,8 @@ def catalogue_export(request: HttpRequest, language: str) -> HttpResponse:
 
 def _source_initial(page: Page) -> dict[str, Any]:
     units = list(page.units.order_by("position"))
-    fields = {unit.key: unit.text for unit in units if unit.key in TRANSLATABLE_FIELDS}
-    body = [(unit.key, unit.text) for unit in units if unit.key not in TRANSLATABLE_FIELDS]
+    fields = {unit.key: unit.text for unit in units if is_field(unit.key)}
+    body = [(unit.key, unit.text) for unit in body_units(units)]
     return {
         "title": fields.get("title", ""),
         "summary": fields.get("summary", ""),

@@ -27,7 +27,7 @@ from typing import Any
 from django.urls import NoReverseMatch, reverse
 from markdown_it import MarkdownIt
 
-from rightsdesk.content.source import LEVELS, TRANSLATABLE_FIELDS, SourceError, SourcePage
+from rightsdesk.content.source import LEVELS, SourceError, SourcePage, body_units, is_field
 
 SEGMENTS = (2, 6)
 BLOCKS_PER_SEGMENT = (1, 8)
@@ -73,7 +73,7 @@ def checklist_items(text: str) -> list[str] | None:
 def lesson_shape(units: Sequence[tuple[str, str]]) -> LessonShape | None:
     """A lesson's segments and checklist from its body units ``(key, text)``; None when the
     body does not have that shape (``lesson_problems`` says why)."""
-    body = [(key, text) for key, text in units if key not in TRANSLATABLE_FIELDS]
+    body = [(key, text) for key, text in units if not is_field(key)]
     if len(body) < 2 or not SEGMENT_HEADING.match(body[0][1]):
         return None
     if checklist_items(body[-1][1]) is None:
@@ -94,7 +94,7 @@ def lesson_problems(page: SourcePage) -> list[SourceError]:
     def problem(message: str, line: int = 1) -> SourceError:
         return SourceError(message, path=page.path, line=line)
 
-    body = [unit for unit in page.units if unit.key not in TRANSLATABLE_FIELDS]
+    body = body_units(page.units)
     if not body:
         return [problem("a lesson needs segments and a checklist")]
     if not SEGMENT_HEADING.match(body[0].text):

@@ -28,14 +28,14 @@ from __future__ import annotations
 
 import re
 from collections import deque
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from rightsdesk.content.source import TRANSLATABLE_FIELDS, SourceError, SourcePage, SourceUnit
+from rightsdesk.content.source import SourceError, SourcePage, SourceUnit, body_units
 
 NODE_ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 NODE_ID_LENGTH = 40
@@ -225,10 +225,6 @@ def _is_answer_list(items: list[ListItem] | None) -> bool:
     return items is not None and any(
         target_kind(href) is not None for item in items for href in item.hrefs
     )
-
-
-def body_units(units: Iterable[SourceUnit]) -> list[SourceUnit]:
-    return [unit for unit in units if unit.key not in TRANSLATABLE_FIELDS]
 
 
 def parse_workflow(

@@ -160,6 +160,15 @@ def test_coming_back_to_the_start_keeps_the_path(client: Client, workflows):
     )
 
 
+def test_an_edited_workflow_is_walked_as_edited(client: Client, workflows):
+    """Trees are parsed once per source text: a changed source is read afresh."""
+    assert len(answer_links(main(client.get(f"{BASE}on-wiki/?path=start")))) == 2
+    make_workflow("doxxed", SMALL.replace("    - [Start from the beginning](#start)\n", ""))
+    assert answer_links(main(client.get(f"{BASE}on-wiki/?path=start"))) == [
+        ("/en/safety/emergency/doxxed/done/?path=start.on-wiki", "Done")
+    ]
+
+
 def test_unknown_workflows_and_nodes_are_not_found(client: Client, workflows):
     assert client.get("/en/safety/emergency/nothing/").status_code == 404
     assert client.get(f"{BASE}nowhere/").status_code == 404
