@@ -21,8 +21,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
-
+from rightsdesk.content.caching import page_rendering
 from rightsdesk.content.kinds import page_url
 from rightsdesk.content.models import Page, PageKind, Translation
 from rightsdesk.content.source import TRANSLATABLE_FIELDS, SourceError, SourcePage, body_units
@@ -38,7 +37,6 @@ LABEL = re.compile(r"^[^:\uff1a]*[:\uff1a]\s*")
 # Commas and semicolons: Latin, Arabic-script, ideographic and full-width.
 SEPARATORS = re.compile(r"\s*[,\u060c\u3001\uff0c;\u061b]\s*")
 SCRIPTS_WITHOUT_SPACES = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
-CACHE_SECONDS = 24 * 60 * 60
 
 
 @dataclass(frozen=True)
@@ -159,18 +157,9 @@ def glossary_for(language: str, generation: int) -> Glossary:
     page = _glossary_page()
     if page is None:
         return Glossary(url="")
-    # As for rendered pages, the time of the last change tells apart databases rebuilt from
-    # scratch, whose counters start again.
-    key = (
-        f"content:glossary:{page.pk}:{page.revision}:{generation}:"
-        f"{page.updated_at.timestamp()}:{language}"
+    return page_rendering(
+        "content:glossary", page, language, generation, Glossary, lambda: _glossary(page, language)
     )
-    found = cache.get(key)
-    if isinstance(found, Glossary):
-        return found
-    glossary = _glossary(page, language)
-    cache.set(key, glossary, CACHE_SECONDS)
-    return glossary
 
 
 class TermLinker:

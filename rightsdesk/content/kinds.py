@@ -18,7 +18,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import translation
 
 from rightsdesk.content.models import Page
-from rightsdesk.content.source import SourceError, SourcePage
+from rightsdesk.content.source import SourceError, SourcePage, is_whole_number
 
 # A page's slug and details → the URL name and arguments of the view that shows it.
 Route = Callable[[str, dict[str, Any]], tuple[str, dict[str, str]]]
@@ -77,7 +77,7 @@ def published_in_order(kind: str) -> list[Page]:
 
     def order(page: Page) -> tuple[bool, int, str]:
         position = (page.details or {}).get("position")
-        if isinstance(position, int) and not isinstance(position, bool):
+        if is_whole_number(position):
             return (False, position, page.slug)
         return (True, 0, page.slug)
 

@@ -22,17 +22,16 @@ from datetime import datetime
 from functools import lru_cache
 from typing import Literal
 
-from django.core.cache import cache
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language_info
 
 from rightsdesk.content import glossary, markup
+from rightsdesk.content.caching import page_rendering
 from rightsdesk.content.models import Page, PageKind, PageLanguageStats, Translation, Unit
 from rightsdesk.content.services import content_generation
 from rightsdesk.content.source import body_units, is_field
 
 UnitState = Literal["source", "translated", "outdated", "fallback"]
-CACHE_SECONDS = 24 * 60 * 60
 
 
 @lru_cache(maxsize=64)
@@ -222,22 +221,16 @@ def _with_anchors(rendered: dict[str, RenderedUnit], units: list[Unit]) -> dict[
     return anchored
 
 
-def _cache_key(page: Page, language: str, generation: int) -> str:
-    # The time of the last source change only tells apart pages rebuilt from scratch (a fresh
-    # database restarts the counters); the revision and the generation do the real work.
-    changed = page.updated_at.timestamp()
-    return f"content:rendered:{page.pk}:{page.revision}:{generation}:{changed}:{language}"
-
-
 def render_page(page: Page, language: str) -> RenderedPage:
     """``page`` as read in ``language``, from the cache when nothing changed since."""
-    key = _cache_key(page, language, content_generation())
-    found = cache.get(key)
-    if isinstance(found, RenderedPage):
-        return found
-    rendered = _render(page, language)
-    cache.set(key, rendered, CACHE_SECONDS)
-    return rendered
+    return page_rendering(
+        "content:rendered",
+        page,
+        language,
+        content_generation(),
+        RenderedPage,
+        lambda: _render(page, language),
+    )
 
 
 def plain_text(markdown: str) -> str:

@@ -31,7 +31,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeGuard
 
 import yaml
 from markdown_it import MarkdownIt
@@ -126,6 +126,12 @@ def _lines(text: str) -> list[str]:
 class _Keyed(Protocol):
     @property
     def key(self) -> str: ...
+
+
+def is_whole_number(value: object) -> TypeGuard[int]:
+    """Whether a front-matter value is 0, 1, 2… (YAML reads ``true`` as a bool, which Python
+    counts as an int)."""
+    return isinstance(value, int) and not isinstance(value, bool) and value >= 0
 
 
 def is_field(key: str) -> bool:
@@ -284,10 +290,10 @@ def parse_source(raw: str, *, path: str = "", slug: str = "", language: str = "e
             )
         flags[name] = value
     menu = meta.get("menu")
-    if menu is not None and (not isinstance(menu, int) or isinstance(menu, bool) or menu < 0):
+    if menu is not None and not is_whole_number(menu):
         raise SourceError("menu must be a whole number", path=path, line=_field_line(raw, "menu"))
     details = _details(meta, kind, raw, path)
-    body_units = assign_keys(parse_body(body, first_line=body_line, path=path))
+    blocks = assign_keys(parse_body(body, first_line=body_line, path=path))
     return SourcePage(
         slug=slug,
         kind=kind,
@@ -295,7 +301,7 @@ def parse_source(raw: str, *, path: str = "", slug: str = "", language: str = "e
         published=flags["published"],
         banner=flags["banner"],
         menu=menu,
-        units=(*field_units, *body_units),
+        units=(*field_units, *blocks),
         path=path,
         file_hash=file_hash(raw),
         details=details,
@@ -317,7 +323,7 @@ def _details(meta: dict[str, Any], kind: str, raw: str, path: str) -> dict[str, 
             )
         value = meta[name]
         if name == "position":
-            if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            if not is_whole_number(value):
                 raise SourceError("position must be a whole number", path=path, line=line)
         elif name == "level":
             if value not in LEVELS:

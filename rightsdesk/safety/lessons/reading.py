@@ -11,17 +11,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.cache import cache
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from rightsdesk.content import markup
+from rightsdesk.content.caching import page_rendering
 from rightsdesk.content.glossary import TermLinker, glossary_for
 from rightsdesk.content.kinds import published_in_order
 from rightsdesk.content.models import Page, PageKind
 from rightsdesk.content.rendering import (
-    CACHE_SECONDS,
     RenderedPage,
     RenderedUnit,
     ShownText,
@@ -164,16 +163,14 @@ class _LessonRenderer:
 
 def render_lesson(page: Page, language: str) -> RenderedLesson:
     generation = content_generation()
-    key = (
-        f"safety:lesson:{page.pk}:{page.revision}:{generation}:"
-        f"{page.updated_at.timestamp()}:{language}"
+    return page_rendering(
+        "safety:lesson",
+        page,
+        language,
+        generation,
+        RenderedLesson,
+        lambda: _LessonRenderer(page, language, generation).lesson(),
     )
-    found = cache.get(key)
-    if isinstance(found, RenderedLesson):
-        return found
-    rendered = _LessonRenderer(page, language, generation).lesson()
-    cache.set(key, rendered, CACHE_SECONDS)
-    return rendered
 
 
 def checklist_length(page: Page) -> int:
