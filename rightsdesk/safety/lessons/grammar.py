@@ -20,14 +20,14 @@ resolved without a database read. ``content sync`` refuses a tree in which any o
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django.urls import NoReverseMatch, reverse
 from markdown_it import MarkdownIt
 
-from rightsdesk.content.source import LEVELS, SourceError, SourcePage, body_units, is_field
+from rightsdesk.content.source import LEVELS, SourceError, SourcePage, body_units
 
 SEGMENTS = (2, 6)
 BLOCKS_PER_SEGMENT = (1, 8)
@@ -48,7 +48,31 @@ class Segment:
 @dataclass(frozen=True)
 class LessonShape:
     segments: tuple[Segment, ...]
+    # The checklist's unit key, and its items as the source words them.
     checklist: str
+    items: tuple[str, ...]
+
+
+class _Block(Protocol):
+    """A unit of a page: a source file's or a stored one."""
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def text(self) -> str: ...
+
+
+def _segments[B: _Block](blocks: Sequence[B]) -> list[tuple[B, list[B]]]:
+    """The blocks before the checklist as ``(heading, blocks after it)`` per segment; the first
+    block is a segment heading (the callers made sure)."""
+    segments: list[tuple[B, list[B]]] = []
+    for block in blocks:
+        if SEGMENT_HEADING.match(block.text):
+            segments.append((block, []))
+        else:
+            segments[-1][1].append(block)
+    return segments
 
 
 def checklist_items(text: str) -> list[str] | None:
@@ -70,22 +94,20 @@ def checklist_items(text: str) -> list[str] | None:
     return items
 
 
-def lesson_shape(units: Sequence[tuple[str, str]]) -> LessonShape | None:
-    """A lesson's segments and checklist from its body units ``(key, text)``; None when the
-    body does not have that shape (``lesson_problems`` says why)."""
-    body = [(key, text) for key, text in units if not is_field(key)]
-    if len(body) < 2 or not SEGMENT_HEADING.match(body[0][1]):
+def lesson_shape(units: Iterable[_Block]) -> LessonShape | None:
+    """A lesson's segments and checklist from its units in order; None when the body does not
+    have that shape (``lesson_problems`` says why)."""
+    body = body_units(units)
+    if len(body) < 2 or not SEGMENT_HEADING.match(body[0].text):
         return None
-    if checklist_items(body[-1][1]) is None:
+    items = checklist_items(body[-1].text)
+    if items is None:
         return None
-    segments: list[Segment] = []
-    for key, text in body[:-1]:
-        if SEGMENT_HEADING.match(text):
-            segments.append(Segment(heading=key, blocks=()))
-        else:
-            last = segments[-1]
-            segments[-1] = Segment(heading=last.heading, blocks=(*last.blocks, key))
-    return LessonShape(segments=tuple(segments), checklist=body[-1][0])
+    segments = tuple(
+        Segment(heading=heading.key, blocks=tuple(block.key for block in blocks))
+        for heading, blocks in _segments(body[:-1])
+    )
+    return LessonShape(segments=segments, checklist=body[-1].key, items=tuple(items))
 
 
 def lesson_problems(page: SourcePage) -> list[SourceError]:
@@ -116,16 +138,13 @@ def lesson_problems(page: SourcePage) -> list[SourceError]:
                 last.line,
             )
         )
-    segments: list[tuple[int, int]] = []  # (line of the heading, number of blocks)
-    for unit in body[:-1]:
-        if SEGMENT_HEADING.match(unit.text):
-            segments.append((unit.line, 0))
-        else:
-            if checklist_items(unit.text) is not None:
-                problems.append(
-                    problem("only the last block of a lesson is a checklist", unit.line)
-                )
-            segments[-1] = (segments[-1][0], segments[-1][1] + 1)
+    segments = _segments(body[:-1])
+    for _heading, blocks in segments:
+        problems += [
+            problem("only the last block of a lesson is a checklist", block.line)
+            for block in blocks
+            if checklist_items(block.text) is not None
+        ]
     if not SEGMENTS[0] <= len(segments) <= SEGMENTS[1]:
         problems.append(
             problem(
@@ -134,13 +153,13 @@ def lesson_problems(page: SourcePage) -> list[SourceError]:
                 body[0].line,
             )
         )
-    for line, blocks in segments:
-        if not BLOCKS_PER_SEGMENT[0] <= blocks <= BLOCKS_PER_SEGMENT[1]:
+    for heading, blocks in segments:
+        if not BLOCKS_PER_SEGMENT[0] <= len(blocks) <= BLOCKS_PER_SEGMENT[1]:
             problems.append(
                 problem(
-                    f"this segment has {blocks} block(s) after its heading; a segment has "
+                    f"this segment has {len(blocks)} block(s) after its heading; a segment has "
                     f"{BLOCKS_PER_SEGMENT[0]} to {BLOCKS_PER_SEGMENT[1]}",
-                    line,
+                    heading.line,
                 )
             )
     return problems

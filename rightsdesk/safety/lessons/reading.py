@@ -139,7 +139,7 @@ class _LessonRenderer:
         )
 
     def lesson(self) -> RenderedLesson:
-        shape = lesson_shape([(key, unit.text) for key, unit in self.units.items()])
+        shape = lesson_shape(self.units.values())
         segments: tuple[RenderedSegment, ...] = ()
         checklist = None
         if shape is not None:
@@ -175,8 +175,5 @@ def render_lesson(page: Page, language: str) -> RenderedLesson:
 
 def checklist_length(page: Page) -> int:
     """How many items the lesson's checklist has, in its source."""
-    shape = lesson_shape(list(page.units.values_list("key", "text")))
-    if shape is None:
-        return 0
-    text = page.units.filter(key=shape.checklist).values_list("text", flat=True).first() or ""
-    return len(checklist_items(text) or [])
+    shape = lesson_shape(page.units.only("key", "text"))
+    return len(shape.items) if shape is not None else 0

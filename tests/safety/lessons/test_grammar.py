@@ -37,7 +37,7 @@ def problems(body: str) -> list[str]:
 def test_a_well_formed_lesson_has_no_problems_and_its_shape_is_read() -> None:
     page = parse_source(lesson(), slug="passwords-beginner")
     assert lesson_problems(page) == []
-    shape = lesson_shape([(unit.key, unit.text) for unit in page.units])
+    shape = lesson_shape(page.units)
     assert shape is not None
     assert [len(segment.blocks) for segment in shape.segments] == [1, 2]
     assert checklist_items(page.unit(shape.checklist).text) == [  # type: ignore[union-attr]
