@@ -30,6 +30,7 @@ import re
 from collections import deque
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Literal
 
 from markdown_it import MarkdownIt
@@ -110,7 +111,7 @@ class Workflow:
         )
 
 
-@dataclass
+@dataclass(frozen=True)
 class ParsedWorkflow:
     workflow: Workflow
     problems: list[SourceError] = field(default_factory=list)
@@ -268,6 +269,22 @@ def parse_workflow(
     return ParsedWorkflow(workflow, sorted(problems, key=lambda found: found.line))
 
 
+def workflow_parsed(
+    slug: str, units: Sequence[SourceUnit], *, partners: Collection[str], path: str = ""
+) -> ParsedWorkflow:
+    """:func:`parse_workflow`, remembered per distinct source: ``content sync`` checks each
+    workflow alone and then among the others, and every step of a reader's walk reads the same
+    tree. An edit gives other units, hence a fresh parse."""
+    return _parsed(slug, tuple(units), frozenset(partners), path)
+
+
+@lru_cache(maxsize=64)
+def _parsed(
+    slug: str, units: tuple[SourceUnit, ...], partners: frozenset[str], path: str
+) -> ParsedWorkflow:
+    return parse_workflow(slug, units, partners=partners, path=path)
+
+
 def _node_id(heading: SourceUnit, seen: dict[str, int], problem: Problem) -> str | None:
     words = _first_block(heading.text)[1].content
     match = HEADING_ID.search(words)
@@ -422,7 +439,7 @@ def _reachable(starts: list[str], edges: dict[str, list[str]]) -> set[str]:
 
 def workflow_problems(page: SourcePage, *, partners: Collection[str]) -> list[SourceError]:
     """What keeps a source page from being a workflow, each naming its node and line."""
-    return parse_workflow(page.slug, page.units, partners=partners, path=page.path).problems
+    return list(workflow_parsed(page.slug, page.units, partners=partners, path=page.path).problems)
 
 
 def workflow_tree_problems(
@@ -434,7 +451,7 @@ def workflow_tree_problems(
     for page in pages:
         if page.kind != "workflow":
             continue
-        parsed = parse_workflow(page.slug, page.units, partners=partners, path=page.path)
+        parsed = workflow_parsed(page.slug, page.units, partners=partners, path=page.path)
         for node in parsed.workflow.nodes:
             for answer in node.answers:
                 if answer.kind == "workflow" and answer.target not in workflows:

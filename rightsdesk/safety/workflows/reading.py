@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Literal
 
 from django.utils.safestring import SafeString, mark_safe
@@ -65,16 +64,9 @@ def workflow_load(page: Page) -> LoadedWorkflow:
     is parsed here is whole; should a problem slip through, the parser still gives every node
     it could read and the views leave out what leads nowhere."""
     units = {unit.key: unit for unit in page.units.all()}
-    texts = tuple((unit.key, unit.text) for unit in units.values())
-    return LoadedWorkflow(page=page, workflow=_parsed(page.slug, texts), units=units)
-
-
-@lru_cache(maxsize=32)
-def _parsed(slug: str, texts: tuple[tuple[str, str], ...]) -> Workflow:
-    """The tree of a workflow's source, parsed once per distinct text: every step of a walk
-    reads the same source, and an edit gives new texts, hence a new entry."""
-    source = [SourceUnit(key=key, text=text) for key, text in texts]
-    return grammar.parse_workflow(slug, source, partners=SERVICES).workflow
+    source = [SourceUnit(key=unit.key, text=unit.text) for unit in units.values()]
+    parsed = grammar.workflow_parsed(page.slug, source, partners=SERVICES)
+    return LoadedWorkflow(page=page, workflow=parsed.workflow, units=units)
 
 
 @dataclass(frozen=True)
