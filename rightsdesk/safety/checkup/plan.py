@@ -9,14 +9,13 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from rightsdesk.safety.checkup.expressions import Answer
+from rightsdesk.safety.checkup.expressions import ANSWER_WORDS, Answer
 from rightsdesk.safety.checkup.structure import Action, Area, Checkup, Level, Statement
 
 ANSWER_PREFIX = "answer-"
 CODE_SEPARATOR = "."
 # A plan code longer than this is cut before it is read: every real plan fits easily.
 MAX_CODE_CHARS = 300
-ANSWER_VALUES = frozenset(answer.value for answer in Answer)
 
 
 @dataclass(frozen=True)
@@ -36,7 +35,7 @@ def answers_read(checkup: Checkup, data: Mapping[str, str]) -> PostedAnswers:
         if not key.startswith(ANSWER_PREFIX):
             continue
         statement_id = key.removeprefix(ANSWER_PREFIX)
-        if statement_id in checkup.statement_by_id and value in ANSWER_VALUES:
+        if statement_id in checkup.statement_by_id and value in ANSWER_WORDS:
             answers[statement_id] = Answer(value)
         else:
             ignored += 1

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.urls import reverse
 from django.utils.functional import Promise
@@ -53,10 +53,8 @@ def lesson_links(action: Action) -> ActionLinks:
     )
     if not action.workflow:
         return links
-    return ActionLinks(
-        lesson_url=links.lesson_url,
-        topic=links.topic,
-        level=links.level,
+    return replace(
+        links,
         workflow_url=reverse("safety:workflow", kwargs={"slug": action.workflow}),
         workflow=WORKFLOW_TITLES[action.workflow],
     )

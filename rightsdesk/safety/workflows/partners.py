@@ -86,8 +86,8 @@ class PartnerOffer:
 
 
 def partner_offer(service: str) -> PartnerOffer | None:
-    """The one place a page learns what to show for a partner service (a directory of partners
-    filtered by service can replace the link here); None for an unknown service."""
+    """What a workflow page shows for a partner service: its name, what it offers and where
+    to go (from :func:`partner_service_url`); None for an unknown service."""
     known = SERVICES.get(service)
     if known is None:
         return None
