@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 
 from rightsdesk.content.caching import page_rendering
 from rightsdesk.content.kinds import page_url
-from rightsdesk.content.models import Page, PageKind, Translation
+from rightsdesk.content.models import Page, PageKind
+from rightsdesk.content.selectors import page_translations
 from rightsdesk.content.source import TRANSLATABLE_FIELDS, SourceError, SourcePage, body_units
 
 ENTRY = re.compile(
@@ -126,13 +127,7 @@ def _glossary(page: Page, language: str) -> Glossary:
     if url is None:  # pragma: no cover - the content URLs are always installed
         return Glossary(url="")
     units = list(page.units.exclude(key__in=TRANSLATABLE_FIELDS))
-    translated = {}
-    if language != page.source_language:
-        translated = dict(
-            Translation.objects.filter(unit__in=units, language=language).values_list(
-                "unit_id", "text"
-            )
-        )
+    translated = page_translations(page, language)
     phrases: dict[str, str] = {}
     for unit in units:
         source = entry_parse(unit.text)
@@ -143,7 +138,7 @@ def _glossary(page: Page, language: str) -> Glossary:
         # source's: both spellings of a term lead to its entry.
         found = [source]
         if unit.pk in translated:
-            entry = entry_parse(translated[unit.pk])
+            entry = entry_parse(translated[unit.pk].text)
             if entry is not None:
                 found.insert(0, entry)
         for entry in found:

@@ -28,6 +28,7 @@ from django.utils.translation import get_language_info
 from rightsdesk.content import glossary, markup
 from rightsdesk.content.caching import page_rendering
 from rightsdesk.content.models import Page, PageKind, PageLanguageStats, Translation, Unit
+from rightsdesk.content.selectors import page_translations
 from rightsdesk.content.services import content_generation
 from rightsdesk.content.source import body_units, is_field
 
@@ -138,18 +139,6 @@ def shown_text(unit: Unit, translation: Translation | None, page: Page, language
         return ShownText(unit.text, "fallback", page.source_language)
     state: UnitState = "translated" if translation.source_hash == unit.source_hash else "outdated"
     return ShownText(translation.text, state, language)
-
-
-def page_translations(page: Page, language: str) -> dict[int, Translation]:
-    """The translations of ``page`` into ``language``, by unit id."""
-    if language == page.source_language:
-        return {}
-    return {
-        row.unit_id: row
-        for row in Translation.objects.filter(unit__page=page, language=language).only(
-            "unit_id", "text", "source_hash"
-        )
-    }
 
 
 def rendered_unit(key: str, shown: ShownText, html: SafeString) -> RenderedUnit:

@@ -164,3 +164,15 @@ def translation_units(page: Page, language: str) -> list[UnitRow]:
 def translation_languages() -> list[str]:
     """Every language a page may be translated into (all shipped ones)."""
     return shipped_languages()
+
+
+def page_translations(page: Page, language: str) -> dict[int, Translation]:
+    """The translations of ``page`` into ``language``, by unit id."""
+    if language == page.source_language:
+        return {}
+    return {
+        row.unit_id: row
+        for row in Translation.objects.filter(unit__page=page, language=language).only(
+            "unit_id", "text", "source_hash"
+        )
+    }

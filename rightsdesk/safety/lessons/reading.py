@@ -24,11 +24,11 @@ from rightsdesk.content.rendering import (
     RenderedPage,
     RenderedUnit,
     ShownText,
-    page_translations,
     render_page,
     rendered_unit,
     shown_text,
 )
+from rightsdesk.content.selectors import page_translations
 from rightsdesk.content.services import content_generation
 from rightsdesk.content.source import LEVELS
 from rightsdesk.safety.lessons.grammar import checklist_items, lesson_shape

@@ -25,11 +25,11 @@ from rightsdesk.content.rendering import (
     RenderedUnit,
     UnitRun,
     direction,
-    page_translations,
     render_page,
     shown_text,
     unit_runs,
 )
+from rightsdesk.content.selectors import page_translations
 from rightsdesk.content.source import SourceUnit
 from rightsdesk.safety.workflows import grammar
 from rightsdesk.safety.workflows.grammar import Answer, Node, Workflow
